@@ -1,0 +1,1 @@
+"""The analysis core. Imports nothing from pygls or lsprotocol."""

@@ -1,0 +1,183 @@
+"""Read-only file access for one analysis run: open editor buffers first, disk second.
+
+Paths are absolute, lexically normalised strings (see ``normalize``). Every answer is cached for
+the life of the instance, so one run sees one consistent view of the tree; make a new instance
+(or call ``invalidate``) when files change.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import posixpath
+import stat
+from collections.abc import Mapping
+
+# Manifests larger than this are refused with a message instead of being parsed; cargo has no
+# limit, but nothing legitimate comes close and it keeps the editor responsive.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+class FsError(Exception):
+    """A file could not be read. ``str(err)`` reads like Rust's io::Error display."""
+
+
+def normalize(path: str) -> str:
+    """Cargo's ``paths::normalize_path``: drop `.`, let `..` pop a component, keep symlinks."""
+    if not path:
+        return path
+    norm = posixpath.normpath(path)
+    if norm.startswith("//"):
+        norm = "/" + norm.lstrip("/")
+    return norm
+
+
+def join(base: str, rel: str) -> str:
+    """Join without normalising (cargo prints `ws/../a` as written in some messages)."""
+    if rel.startswith("/"):
+        return rel
+    if not rel:
+        return base
+    return base.rstrip("/") + "/" + rel if base != "/" else "/" + rel
+
+
+def _os_error_text(err: OSError) -> str:
+    code = err.errno or 0
+    text = os.strerror(code) if code else str(err)
+    return f"{text} (os error {code})"
+
+
+class FileSystem:
+    """A cached, read-only view of the file system with an overlay of unsaved buffers.
+
+    ``overlay`` maps absolute paths to text; those paths exist as files whatever the disk says.
+    ``boundary``, when set, is a directory above which nothing is read: paths outside it behave as
+    absent (``cargo-lens workspaces DIR`` treats DIR as the file-system root).
+    """
+
+    def __init__(self, overlay: Mapping[str, str] | None = None, boundary: str | None = None):
+        self._overlay = {normalize(k): v for k, v in (overlay or {}).items()}
+        self.boundary = normalize(boundary) if boundary else None
+        self._text: dict[str, str | FsError] = {}
+        self._stat: dict[str, os.stat_result | None] = {}
+        self._listing: dict[str, list[str]] = {}
+        self._overlay_children: dict[str, set[str]] = {}
+        for p in self._overlay:
+            parent, name = posixpath.split(p)
+            self._overlay_children.setdefault(parent, set()).add(name)
+
+    # -- queries -----------------------------------------------------------------------------
+
+    def inside_boundary(self, path: str) -> bool:
+        b = self.boundary
+        return b is None or path == b or path.startswith(b.rstrip("/") + "/")
+
+    def read_text(self, path: str) -> str:
+        """The text of a file, or ``FsError`` with an io::Error-style message."""
+        path = normalize(path)
+        if path in self._overlay:
+            return self._overlay[path]
+        cached = self._text.get(path)
+        if cached is None:
+            cached = self._read_disk(path)
+            self._text[path] = cached
+        if isinstance(cached, FsError):
+            raise cached
+        return cached
+
+    def is_overlaid(self, path: str) -> bool:
+        return normalize(path) in self._overlay
+
+    def exists(self, path: str) -> bool:
+        path = normalize(path)
+        return path in self._overlay or path in self._overlay_children or self._lstat_follow(path) is not None
+
+    def is_file(self, path: str) -> bool:
+        path = normalize(path)
+        if path in self._overlay:
+            return True
+        st = self._lstat_follow(path)
+        return st is not None and stat.S_ISREG(st.st_mode)
+
+    def is_dir(self, path: str) -> bool:
+        path = normalize(path)
+        if path in self._overlay_children:
+            return True
+        st = self._lstat_follow(path)
+        return st is not None and stat.S_ISDIR(st.st_mode)
+
+    def list_dir(self, path: str) -> list[str]:
+        """Sorted entry names of a directory (symlinks included); [] when it cannot be listed."""
+        path = normalize(path)
+        names = self._listing.get(path)
+        if names is None:
+            found: set[str] = set(self._overlay_children.get(path, ()))
+            if self.inside_boundary(path):
+                try:
+                    with os.scandir(path) as it:
+                        found.update(e.name for e in it)
+                except OSError:
+                    pass
+            names = sorted(found)
+            self._listing[path] = names
+        return names
+
+    def invalidate(self, path: str | None = None) -> None:
+        """Forget cached disk answers (all of them, or those about one path and its parent)."""
+        if path is None:
+            self._text.clear()
+            self._stat.clear()
+            self._listing.clear()
+            return
+        path = normalize(path)
+        self._text.pop(path, None)
+        self._stat.pop(path, None)
+        self._listing.pop(path, None)
+        self._listing.pop(posixpath.dirname(path), None)
+
+    def set_overlay(self, path: str, text: str | None) -> None:
+        """Add, replace or (with ``None``) remove one unsaved buffer."""
+        path = normalize(path)
+        parent, name = posixpath.split(path)
+        if text is None:
+            self._overlay.pop(path, None)
+            kids = self._overlay_children.get(parent)
+            if kids is not None:
+                kids.discard(name)
+                if not kids:
+                    del self._overlay_children[parent]
+        else:
+            self._overlay[path] = text
+            self._overlay_children.setdefault(parent, set()).add(name)
+        self._listing.pop(parent, None)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _lstat_follow(self, path: str) -> os.stat_result | None:
+        if path in self._stat:
+            return self._stat[path]
+        st: os.stat_result | None
+        if not self.inside_boundary(path):
+            st = None
+        else:
+            try:
+                st = os.stat(path)  # follows symlinks, like Rust's Path::is_dir / is_file
+            except (OSError, ValueError):
+                st = None
+        self._stat[path] = st
+        return st
+
+    def _read_disk(self, path: str) -> str | FsError:
+        if not self.inside_boundary(path):
+            return FsError(_os_error_text(OSError(errno.ENOENT, "")))
+        try:
+            with open(path, "rb") as f:
+                data = f.read(MAX_FILE_BYTES + 1)
+        except OSError as err:
+            return FsError(_os_error_text(err))
+        if len(data) > MAX_FILE_BYTES:
+            return FsError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; cargo-lens does not read it")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return FsError("stream did not contain valid UTF-8")
