@@ -85,6 +85,9 @@ class FileSystem:
             raise cached
         return cached
 
+    def overlay_paths(self) -> list[str]:
+        return list(self._overlay)
+
     def is_overlaid(self, path: str) -> bool:
         return normalize(path) in self._overlay
 

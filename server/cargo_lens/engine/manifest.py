@@ -1,0 +1,208 @@
+"""One Cargo.toml read into the facts the workspace engine needs, with source ranges.
+
+Everything here depends only on the file's own text, so a ``Manifest`` is cached by text and
+shared by every analysis; what depends on other files (the workspace root, inheritance) is the
+workspace engine's business.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import toml_doc
+from .fs import FileSystem, FsError, normalize
+from .toml_doc import Array, Item, Scalar, Table, TomlDocument
+
+# Dependency tables in the order cargo gathers them (`to_real_manifest`): each table's entries
+# are visited in name order (a BTreeMap), targets in key order, and within a target normal,
+# build, then dev dependencies.
+DEP_KINDS = (
+    ("normal", ("dependencies",)),
+    ("dev", ("dev-dependencies", "dev_dependencies")),
+    ("build", ("build-dependencies", "build_dependencies")),
+)
+TARGET_DEP_KINDS = (
+    ("normal", ("dependencies",)),
+    ("build", ("build-dependencies", "build_dependencies")),
+    ("dev", ("dev-dependencies", "dev_dependencies")),
+)
+
+
+@dataclass(frozen=True)
+class DependencyDecl:
+    """One dependency entry as written."""
+
+    key: str  # the name in the table
+    package: str  # `package = "…"` rename, else the key
+    kind: str  # normal | dev | build
+    table_path: tuple  # e.g. ("target", "cfg(any())", "dependencies")
+    platform: str | None  # the `[target.<platform>]` key, if any
+    path: str | None  # `path = "…"` as written
+    inherited: bool  # `workspace = true`
+    has_git: bool
+
+    @property
+    def key_path(self) -> tuple:
+        return self.table_path + (self.key,)
+
+    @property
+    def table_display(self) -> str:
+        if self.platform is None:
+            return f"[{self.table_path[0]}]"
+        quoted = self.platform if _is_bare(self.platform) else f"'{self.platform}'"
+        return f"[target.{quoted}.{self.table_path[-1]}]"
+
+
+@dataclass
+class WorkspaceDecl:
+    """The `[workspace]` table's membership keys, raw."""
+
+    members: list[tuple[str, Item]] | None
+    exclude: list[tuple[str, Item]]
+    default_members: list[tuple[str, Item]] | None
+    table: Table
+
+
+@dataclass
+class Manifest:
+    path: str
+    dir: str
+    text: str | None
+    read_error: str | None = None
+    doc: TomlDocument | None = None
+    data: dict = field(default_factory=dict)
+    has_package: bool = False
+    workspace: WorkspaceDecl | None = None
+    pointer: str | None = None  # package.workspace
+    name: str | None = None
+    deps: list[DependencyDecl] = field(default_factory=list)
+    inherits: bool = False  # uses `workspace = true` somewhere
+
+    @property
+    def syntax_errors(self) -> list:
+        return self.doc.errors if self.doc else []
+
+    @property
+    def is_virtual(self) -> bool:
+        return self.workspace is not None and not self.has_package
+
+    def span(self, key_path: tuple, at: str = "value"):
+        return self.doc.span_of(key_path, at) if self.doc else None
+
+
+def _is_bare(key: str) -> bool:
+    return bool(key) and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+
+
+def read(path: str, fs: FileSystem) -> Manifest:
+    """Read and digest one manifest. Never raises."""
+    path = normalize(path)
+    mdir = posixpath.dirname(path)
+    try:
+        text = fs.read_text(path)
+    except FsError as err:
+        return Manifest(path, mdir, None, read_error=str(err))
+    return from_text(path, text)
+
+
+def from_text(path: str, text: str) -> Manifest:
+    path = normalize(path)
+    m = Manifest(path, posixpath.dirname(path), text)
+    doc = toml_doc.parse(text)
+    m.doc = doc
+    root = doc.root
+    m.data = root.to_python()
+    pkg = root.get("package")
+    if pkg is None:
+        pkg = root.get("project")  # the pre-2024 spelling
+    m.has_package = isinstance(pkg, Table)
+    if m.has_package:
+        name = pkg.get("name")
+        if isinstance(name, Scalar) and isinstance(name.value, str):
+            m.name = name.value
+        ws_ptr = pkg.get("workspace")
+        if isinstance(ws_ptr, Scalar) and isinstance(ws_ptr.value, str):
+            m.pointer = ws_ptr.value
+        m.inherits = any(
+            isinstance(v, Table) and _is_true(v.get("workspace")) for v in pkg.entries.values()
+        )
+    ws = root.get("workspace")
+    if isinstance(ws, Table):
+        m.workspace = WorkspaceDecl(
+            members=_string_list(ws.get("members")),
+            exclude=_string_list(ws.get("exclude")) or [],
+            default_members=_string_list(ws.get("default-members")),
+            table=ws,
+        )
+    lints = root.get("lints")
+    if isinstance(lints, Table) and _is_true(lints.get("workspace")):
+        m.inherits = True
+    m.deps = list(_dependencies(root))
+    if any(d.inherited for d in m.deps):
+        m.inherits = True
+    return m
+
+
+def _is_true(item: Any) -> bool:
+    return isinstance(item, Scalar) and item.value is True
+
+
+def _string_list(item: Any) -> list[tuple[str, Item]] | None:
+    if not isinstance(item, Array):
+        return None
+    return [(i.value, i) for i in item.items if isinstance(i, Scalar) and isinstance(i.value, str)]
+
+
+def _table_of(parent: Table, names: tuple[str, ...]) -> tuple[str, Table] | None:
+    for n in names:
+        t = parent.get(n)
+        if isinstance(t, Table):
+            return n, t
+    return None
+
+
+def _dependencies(root: Table):
+    for kind, names in DEP_KINDS:
+        found = _table_of(root, names)
+        if found:
+            yield from _entries(found[1], kind, (found[0],), None)
+    targets = root.get("target")
+    if isinstance(targets, Table):
+        for platform in sorted(targets.entries):
+            ptable = targets.entries[platform]
+            if not isinstance(ptable, Table):
+                continue
+            for kind, names in TARGET_DEP_KINDS:
+                found = _table_of(ptable, names)
+                if found:
+                    yield from _entries(found[1], kind, ("target", platform, found[0]), platform)
+
+
+def _entries(table: Table, kind: str, table_path: tuple, platform: str | None):
+    for key in sorted(table.entries):
+        spec = table.entries[key]
+        path = None
+        inherited = False
+        package = key
+        has_git = False
+        if isinstance(spec, Table):
+            p = spec.get("path")
+            if isinstance(p, Scalar) and isinstance(p.value, str):
+                path = p.value
+            inherited = _is_true(spec.get("workspace"))
+            pk = spec.get("package")
+            if isinstance(pk, Scalar) and isinstance(pk.value, str):
+                package = pk.value
+            has_git = "git" in spec
+        yield DependencyDecl(key, package, kind, table_path, platform, path, inherited, has_git)
+
+
+def workspace_dependency(ws_table: dict, key: str) -> dict | None:
+    """The `[workspace.dependencies]` entry a `key.workspace = true` dependency inherits."""
+    deps = ws_table.get("dependencies")
+    if not isinstance(deps, dict):
+        return None
+    entry = deps.get(key)
+    return entry if isinstance(entry, dict) else ({"version": entry} if isinstance(entry, str) else None)

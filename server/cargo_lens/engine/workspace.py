@@ -1,0 +1,645 @@
+"""Cargo's workspace model, rule for rule (spec §1–4, §10.1).
+
+A ``Session`` is one cargo invocation: like cargo's process it remembers every manifest it has
+loaded and every `[workspace]` root it has parsed (``ws_roots``), because that memory changes
+answers (spec §3.7, §10.1). ``Context`` holds what is the same for every session over one view
+of the files: the parsed manifests and their per-file load problems.
+
+Functions mirror cargo's (`find_root`, `find_members`, `find_path_deps`, `validate`), so a
+reader can check each against `src/cargo/core/workspace.rs`.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+
+from . import globs, manifest as manifest_mod
+from .fs import FileSystem, join, normalize
+from .manifest import DependencyDecl, Manifest
+
+MANIFEST = "Cargo.toml"
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Origin:
+    """Where in the files an error is best shown: a manifest and a key path (or span) in it."""
+
+    manifest: str
+    key_path: tuple = ()
+    at: str = "value"
+    span: tuple[int, int] | None = None
+
+
+class CargoFailure(Exception):
+    """What cargo would print as `error:` (first line) and its `Caused by:` chain.
+
+    ``shape`` "D" is a TOML diagnostic: cargo prints it first, unwrapped, whatever wrapped it.
+    ``code`` is the cargo-lens rule that reports it; ``origins`` the places to underline (the
+    innermost first).
+    """
+
+    def __init__(self, chain: tuple[str, ...], code: str, origins: list[Origin], shape: str = "P"):
+        super().__init__(chain[0])
+        self.chain = chain
+        self.code = code
+        self.origins = origins
+        self.shape = shape
+
+    def wrap(self, outer: str, origin: Origin | None = None) -> "CargoFailure":
+        origins = self.origins + ([origin] if origin else [])
+        if self.shape == "D":
+            return CargoFailure(self.chain, self.code, origins, "D")
+        return CargoFailure((outer,) + self.chain, self.code, origins)
+
+    @property
+    def first_line(self) -> str:
+        return self.chain[0].split("\n", 1)[0]
+
+    @property
+    def innermost(self) -> str | None:
+        return self.chain[-1].split("\n", 1)[0] if len(self.chain) > 1 else None
+
+    def text(self) -> str:
+        out = self.chain[0]
+        for cause in self.chain[1:]:
+            out += "\n\nCaused by:\n  " + cause.replace("\n", "\n  ")
+        return out
+
+
+# -- paths -------------------------------------------------------------------------------------
+
+
+def _components(path: str) -> list[str]:
+    """Rust `Path::components` for a Unix path: `.` dropped except at the start, no `..` folding."""
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    if path.startswith("/"):
+        return ["/"] + parts
+    if path.startswith("./") or path == ".":
+        return ["."] + parts
+    return parts
+
+
+def starts_with(path: str, prefix: str) -> bool:
+    """Rust's `Path::starts_with`: a component-wise prefix test."""
+    a, b = _components(path), _components(prefix)
+    return len(b) <= len(a) and a[: len(b)] == b
+
+
+def path_eq(a: str, b: str) -> bool:
+    return _components(a) == _components(b)
+
+
+def ends_with(path: str, suffix: str) -> bool:
+    a, b = _components(path), _components(suffix)
+    return len(b) <= len(a) and a[len(a) - len(b) :] == b
+
+
+def diff_paths(path: str, base: str) -> str | None:
+    """`pathdiff::diff_paths` for absolute, normalised paths."""
+    a, b = _components(path), _components(base)
+    i = 0
+    while i < len(a) and i < len(b) and a[i] == b[i]:
+        i += 1
+    rel = [".."] * (len(b) - i) + a[i:]
+    return "/".join(rel) if rel else ""
+
+
+# -- the root config ---------------------------------------------------------------------------
+
+
+@dataclass
+class RootConfig:
+    """`WorkspaceRootConfig`: a `[workspace]` table's membership rules."""
+
+    manifest: Manifest
+    root_dir: str
+    members: list[str] | None
+    default_members: list[str] | None
+    exclude: list[str]
+
+    @classmethod
+    def of(cls, m: Manifest) -> "RootConfig":
+        ws = m.workspace
+        assert ws is not None
+        return cls(
+            m,
+            m.dir,
+            None if ws.members is None else [s for s, _ in ws.members],
+            None if ws.default_members is None else [s for s, _ in ws.default_members],
+            [s for s, _ in ws.exclude],
+        )
+
+    def excluding_entry(self, manifest_path: str) -> str | None:
+        """The `exclude` entry that keeps ``manifest_path`` out, or None (spec §2.3)."""
+        hit = next((e for e in self.exclude if starts_with(manifest_path, join(self.root_dir, e))), None)
+        if hit is None:
+            return None
+        if self.members is not None and any(starts_with(manifest_path, join(self.root_dir, e)) for e in self.members):
+            return None
+        return hit
+
+    def is_excluded(self, manifest_path: str) -> bool:
+        return self.excluding_entry(manifest_path) is not None
+
+
+# -- why a package is a member -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """How a manifest entered the member set."""
+
+    kind: str  # "root" | "members" | "path-dep"
+    entry: str | None = None  # the members entry
+    glob: bool = False  # the entry acted as a glob
+    via: str | None = None  # manifest that declared the path dependency
+    dep: DependencyDecl | None = None
+
+
+# -- shared context ----------------------------------------------------------------------------
+
+
+class Context:
+    """Everything that is the same for every cargo invocation over one view of the files."""
+
+    def __init__(self, fs: FileSystem, env: dict[str, str] | None = None):
+        self.fs = fs
+        self.env = dict(os.environ if env is None else env)
+        self._manifests: dict[str, Manifest] = {}
+        self._problems: dict[tuple, list] = {}
+        self._registries: dict[str, frozenset[str]] = {}
+        home = self.env.get("CARGO_HOME") or (
+            posixpath.join(self.env["HOME"], ".cargo") if self.env.get("HOME") else None
+        )
+        self.cargo_home = normalize(home) if home else None
+
+    def manifest(self, path: str) -> Manifest:
+        path = normalize(path)
+        m = self._manifests.get(path)
+        if m is None:
+            m = manifest_mod.read(path, self.fs)
+            self._manifests[path] = m
+        return m
+
+    def registries(self, manifest_dir: str) -> frozenset[str]:
+        from . import load_errors
+
+        r = self._registries.get(manifest_dir)
+        if r is None:
+            r = load_errors.known_registries(manifest_dir, self.fs, self.env)
+            self._registries[manifest_dir] = r
+        return r
+
+    def problems(self, m: Manifest, lookup, lookup_key) -> list:
+        """`load_errors.check_manifest`, cached per (manifest, inheritance source)."""
+        from . import load_errors
+
+        key = (m.path, lookup_key)
+        found = self._problems.get(key)
+        if found is None:
+            found = load_errors.check_manifest(
+                m.path, m.data, self.fs, workspace=lookup, registries=self.registries(m.dir)
+            )
+            self._problems[key] = found
+        return found
+
+
+class _Lookup:
+    """`WorkspaceLookup` for load_errors: the root a manifest inherits from, resolved lazily."""
+
+    def __init__(self, session: "Session", m: Manifest):
+        self._session = session
+        self._m = m
+        self._resolved: tuple | None = None
+
+    def resolve(self) -> tuple:
+        if self._resolved is None:
+            self._resolved = self._session._inheritance_source(self._m)
+        return self._resolved
+
+    def workspace_table(self):
+        kind, value = self.resolve()
+        return value.manifest.data.get("workspace", {}) if kind == "root" else value
+
+    def root_manifest_path(self):
+        kind, value = self.resolve()
+        return value.manifest.path if kind == "root" else None
+
+    def key(self):
+        kind, value = self.resolve()
+        return ("root", value.manifest.path) if kind == "root" else ("error", value)
+
+
+# -- one cargo invocation ----------------------------------------------------------------------
+
+
+@dataclass
+class Package:
+    """A manifest that loaded without error, as cargo's `MaybePackage`."""
+
+    manifest: Manifest
+    root_config: RootConfig | None
+    deps: list[tuple[DependencyDecl, str]]  # (declaration, dependency manifest path)
+
+    @property
+    def path(self) -> str:
+        return self.manifest.path
+
+    @property
+    def is_virtual(self) -> bool:
+        return not self.manifest.has_package
+
+
+@dataclass
+class WorkspaceResult:
+    """The outcome of one invocation, as `cargo metadata --no-deps` would report it."""
+
+    current: str
+    root_manifest: str | None = None
+    members: list[str] = field(default_factory=list)  # manifests, in cargo's discovery order
+    default_members: list[str] = field(default_factory=list)
+    reasons: dict[str, Reason] = field(default_factory=dict)
+    error: CargoFailure | None = None
+    packages: dict[str, Package] = field(default_factory=dict)
+
+    @property
+    def workspace_root(self) -> str:
+        return posixpath.dirname(self.root_manifest or self.current)
+
+
+class Session:
+    """One `cargo metadata --manifest-path <current>` run."""
+
+    def __init__(self, ctx: Context, current: str):
+        self.ctx = ctx
+        self.current = normalize(current)
+        self.packages: dict[str, Package] = {}
+        self.ws_roots: dict[str, RootConfig] = {}
+        self.result = WorkspaceResult(self.current)
+        self._inheriting: set[str] = set()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def load(self, path: str) -> Package:
+        path = normalize(path)
+        pkg = self.packages.get(path)
+        if pkg is None:
+            pkg = self._read(path)
+            self.packages[path] = pkg
+        return pkg
+
+    def _read(self, path: str) -> Package:
+        """cargo's `read_manifest`: every problem of this one file, or a Package."""
+        m = self.ctx.manifest(path)
+        if m.read_error is not None:
+            raise CargoFailure(
+                (f"failed to read `{path}`", m.read_error), "manifest-unreadable", [Origin(path)]
+            )
+        if m.syntax_errors:
+            err = m.syntax_errors[0]
+            raise CargoFailure((err.message,), "toml-syntax", [Origin(path, span=err.span)], "D")
+        lookup = _Lookup(self, m)
+        lookup_key = lookup.key() if m.inherits else None
+        problems = self.ctx.problems(m, lookup if m.inherits else None, lookup_key)
+        first = problems[0] if problems else None
+        if m.workspace is not None and (first is None or first.stage > 3):
+            # cargo records a parsed root before normalising the rest of the file.
+            self.ws_roots[m.dir] = RootConfig.of(m)
+        if first is not None:
+            origin = Origin(path, tuple(first.key_path), first.at)
+            if first.shape == "D":
+                raise CargoFailure((first.lines[0],), "manifest-invalid", [origin], "D")
+            raise CargoFailure(
+                (f"failed to parse manifest at `{path}`",) + tuple(first.lines), "manifest-invalid", [origin]
+            )
+        if not m.has_package and m.workspace is None:
+            raise CargoFailure(
+                (f"failed to parse manifest at `{path}`", "manifest is missing either a `[package]` or a `[workspace]`"),
+                "manifest-invalid",
+                [Origin(path, span=(0, 0))],
+            )
+        deps = []
+        for d in m.deps:
+            rel = d.path
+            base = m.dir
+            if d.inherited:
+                kind, value = lookup.resolve()
+                if kind != "root":
+                    continue
+                entry = manifest_mod.workspace_dependency(value.manifest.data.get("workspace", {}), d.key) or {}
+                rel = entry.get("path") if isinstance(entry.get("path"), str) else None
+                base = value.root_dir
+            if rel is None or d.has_git:
+                continue
+            deps.append((d, normalize(join(normalize(join(base, rel)), MANIFEST))))
+        return Package(m, RootConfig.of(m) if m.workspace is not None else None, deps)
+
+    def _inheritance_source(self, m: Manifest) -> tuple:
+        """`load_inheritable_fields`: ("root", RootConfig) or ("error", cause chain)."""
+        if m.workspace is not None:
+            return ("root", RootConfig.of(m))
+        if m.path in self._inheriting:
+            return ("error", ("cyclic `package.workspace` pointers lead back to this manifest",))
+        self._inheriting.add(m.path)
+        try:
+            if m.pointer is not None:
+                root_path = normalize(join(join(m.dir, m.pointer), MANIFEST))
+            else:
+                root_path = self._walk(m.path, lambda p: self._root_of_loaded(self._read_uncached(p), p, m.path))
+                if root_path is None:
+                    return ("error", ("failed to find a workspace root",))
+            cached = self.ws_roots.get(posixpath.dirname(root_path))
+            if cached is not None:
+                return ("root", cached)
+            pkg = self._read_uncached(root_path)
+            if pkg.root_config is None:
+                return ("error", (f"root of a workspace inferred but wasn't a root: {root_path}",))
+            return ("root", pkg.root_config)
+        except CargoFailure as err:
+            return ("error", err.chain)
+        finally:
+            self._inheriting.discard(m.path)
+
+    def _read_uncached(self, path: str) -> Package:
+        # `find_workspace_root` / `inheritable_from_path` call read_manifest directly, not
+        # through the workspace's package cache; the result is the same file, so reuse it.
+        path = normalize(path)
+        return self.packages.get(path) or self._read(path)
+
+    # -- root discovery ----------------------------------------------------------------------
+
+    def _root_of_loaded(self, pkg: Package, self_path: str, look_from: str) -> str | None:
+        """`WorkspaceConfig::get_ws_root`."""
+        if pkg.root_config is not None:
+            return None if pkg.root_config.is_excluded(look_from) else self_path
+        if pkg.manifest.pointer is not None:
+            return normalize(join(join(pkg.manifest.dir, pkg.manifest.pointer), MANIFEST))
+        return None
+
+    def find_root(self, manifest_path: str) -> str | None:
+        pkg = self.load(manifest_path)
+        found = self._root_of_loaded(pkg, manifest_path, manifest_path)
+        if found is not None:
+            return found
+        return self._walk(manifest_path, lambda p: self._root_of_loaded(self.load(p), p, manifest_path))
+
+    def _walk(self, manifest_path: str, loader) -> str | None:
+        """`find_workspace_root_with_loader`: remembered roots first, then the upward walk."""
+        d = posixpath.dirname(manifest_path)
+        probe = d
+        while True:
+            cfg = self.ws_roots.get(probe)
+            if cfg is not None and not cfg.is_excluded(manifest_path):
+                return join(probe, MANIFEST)
+            parent = posixpath.dirname(probe)
+            if parent == probe:
+                break
+            probe = parent
+        for ancestor in self._root_iter(manifest_path):
+            found = loader(ancestor)
+            if found is not None:
+                return found
+        return None
+
+    def _root_iter(self, manifest_path: str):
+        """`find_root_iter`: ancestors from the package's parent, stopping at `target/package`,
+        above `CARGO_HOME` and at the file-system boundary."""
+        fs = self.ctx.fs
+        home = self.ctx.cargo_home
+        last = None
+        cur = posixpath.dirname(posixpath.dirname(manifest_path))
+        while True:
+            if ends_with(cur, "target/package"):
+                return
+            if last is not None and home is not None and last == home:
+                return
+            if not fs.inside_boundary(cur):
+                return
+            candidate = join(cur, MANIFEST)
+            if fs.exists(candidate):
+                yield candidate
+            parent = posixpath.dirname(cur)
+            if parent == cur:
+                return
+            last, cur = cur, parent
+
+    # -- members -----------------------------------------------------------------------------
+
+    def run(self) -> WorkspaceResult:
+        res = self.result
+        try:
+            res.root_manifest = self.find_root(self.current)
+            self._find_members()
+            self._validate()
+        except CargoFailure as err:
+            res.error = err
+        except RecursionError:
+            res.error = CargoFailure(
+                ("the workspace is nested too deeply to analyse (path-dependency chain too long)",),
+                "analysis-limit",
+                [Origin(self.current)],
+            )
+        res.packages = self.packages
+        return res
+
+    def _workspace_config(self) -> RootConfig | None:
+        root = self.result.root_manifest
+        if root is None:
+            return None
+        pkg = self.load(root)
+        if pkg.root_config is None:
+            raise CargoFailure(
+                (f"root of a workspace inferred but wasn't a root: {root}",),
+                "pointer-not-a-root",
+                [Origin(self.current, ("package", "workspace"))],
+            )
+        return pkg.root_config
+
+    def members_paths(self, cfg: RootConfig, entries: list[tuple[str, object]], key: str):
+        """Expand `members` / `default-members`: [(path, glob-or-None, entry, index)]."""
+        out = []
+        for index, (entry, _item) in enumerate(entries):
+            joined = join(cfg.root_dir, entry)
+            try:
+                found = list(globs.glob(joined, self.ctx.fs))
+            except globs.PatternError as err:
+                raise CargoFailure(
+                    (f"could not parse pattern `{joined}`", str(err)),
+                    "member-glob-invalid",
+                    [Origin(cfg.manifest.path, ("workspace", key, index))],
+                ) from None
+            except globs.GlobLimitError as err:
+                raise CargoFailure(
+                    (str(err),), "member-glob-too-large", [Origin(cfg.manifest.path, ("workspace", key, index))]
+                ) from None
+            if not found:
+                out.append((joined, None, entry, index))
+                continue
+            used_glob = len(found) > 1 or not path_eq(found[0], joined)
+            for p in found:
+                if self.ctx.fs.is_dir(p):
+                    out.append((p, entry if used_glob else None, entry, index))
+        return out
+
+    def _find_members(self) -> None:
+        res = self.result
+        cfg = self._workspace_config()
+        if cfg is None:
+            res.members.append(self.current)
+            res.default_members.append(self.current)
+            res.reasons[self.current] = Reason("root")
+            return
+        root = res.root_manifest
+        ws = cfg.manifest.workspace
+        members_paths = self.members_paths(cfg, ws.members or [], "members")
+        default_paths = None
+        if root == self.current and ws.default_members is not None:
+            default_paths = self.members_paths(cfg, ws.default_members, "default-members")
+        for path, glob_entry, entry, index in members_paths:
+            origin = Origin(cfg.manifest.path, ("workspace", "members", index))
+            try:
+                self._find_path_deps(join(path, MANIFEST), root, False, Reason("members", entry, glob_entry is not None))
+            except CargoFailure as err:
+                via = f" via `{glob_entry}`" if glob_entry else ""
+                raise err.wrap(
+                    f"failed to load manifest for workspace member `{path}`\nreferenced{via} by workspace at `{root}`",
+                    origin,
+                ) from None
+        self._find_path_deps(root, root, False, Reason("root"))
+        if default_paths is not None:
+            for path, glob_entry, entry, index in default_paths:
+                norm = normalize(path)
+                mpath = join(norm, MANIFEST)
+                if mpath not in res.reasons:
+                    excluded = any(normalize(m) == norm for m, *_ in members_paths) and cfg.is_excluded(norm)
+                    if excluded:
+                        continue
+                    via = f" via `{glob_entry}`" if glob_entry else ""
+                    raise CargoFailure(
+                        (f"package `{path}` is listed in default-members{via} but is not a member\nfor workspace at `{root}`.",),
+                        "default-member-not-member",
+                        [Origin(cfg.manifest.path, ("workspace", "default-members", index))],
+                    )
+                res.default_members.append(mpath)
+        elif self.load(root).is_virtual:
+            res.default_members = list(res.members)
+        else:
+            res.default_members.append(self.current)
+
+    def _find_path_deps(self, manifest_path: str, root_manifest: str, is_path_dep: bool, reason: Reason) -> None:
+        res = self.result
+        manifest_path = normalize(manifest_path)
+        if manifest_path in res.reasons:
+            return
+        root_dir = posixpath.dirname(root_manifest)
+        if (
+            is_path_dep
+            and not starts_with(posixpath.dirname(manifest_path), root_dir)
+            and self.find_root(manifest_path) != res.root_manifest
+        ):
+            return
+        root_pkg = self.load(root_manifest)
+        if root_pkg.root_config is not None and root_pkg.root_config.is_excluded(manifest_path):
+            return
+        res.members.append(manifest_path)
+        res.reasons[manifest_path] = reason
+        pkg = self.load(manifest_path)
+        if pkg.is_virtual:
+            return
+        for decl, dep_manifest in pkg.deps:
+            try:
+                self._find_path_deps(dep_manifest, root_manifest, True, Reason("path-dep", via=manifest_path, dep=decl))
+            except CargoFailure as err:
+                raise err.wrap(
+                    f"failed to load manifest for dependency `{decl.package}`",
+                    Origin(manifest_path, decl.key_path, "key"),
+                ) from None
+
+    # -- validation --------------------------------------------------------------------------
+
+    def _validate(self) -> None:
+        res = self.result
+        if res.root_manifest is None:
+            return
+        root = res.root_manifest
+        names: dict[str, str] = {}
+        for member in res.members:
+            pkg = self.packages[member]
+            if pkg.is_virtual:
+                continue
+            name = pkg.manifest.name
+            prev = names.setdefault(name, member)
+            if prev != member:
+                raise CargoFailure(
+                    (f"two packages named `{name}` in this workspace:\n- {prev}\n- {member}",),
+                    "duplicate-package-name",
+                    [Origin(member, ("package", "name")), Origin(prev, ("package", "name"))],
+                )
+        roots = [posixpath.dirname(m) for m in res.members if self.packages[m].root_config is not None]
+        if not roots:
+            raise CargoFailure(
+                (
+                    "`package.workspace` configuration points to a crate which is not configured with [workspace]: \n"
+                    f"configuration at: {self.current}\npoints to: {root}",
+                ),
+                "pointer-not-a-root",
+                [Origin(self.current, ("package", "workspace"))],
+            )
+        if len(roots) > 1:
+            listing = "\n".join(f"  {r}" for r in roots)
+            raise CargoFailure(
+                (f"multiple workspace roots found in the same workspace:\n{listing}",),
+                "multiple-workspace-roots",
+                [Origin(join(r, MANIFEST), ("workspace",), "table") for r in roots if join(r, MANIFEST) != root],
+            )
+        for member in list(res.members):
+            found = self.find_root(member)
+            if found == root:
+                continue
+            if found is not None:
+                raise CargoFailure(
+                    (f"package `{member}` is a member of the wrong workspace\nexpected: {root}\nactual:   {found}",),
+                    "member-of-wrong-workspace",
+                    [Origin(member, ("package",), "table")],
+                )
+            raise CargoFailure(
+                (f"workspace member `{member}` is not hierarchically below the workspace root `{root}`",),
+                "member-not-below-root",
+                [Origin(member, ("package",), "table")],
+            )
+        if self.current not in res.reasons:
+            raise self._not_a_member_error()
+
+    def _not_a_member_error(self) -> CargoFailure:
+        root = self.result.root_manifest
+        rel = diff_paths(normalize(posixpath.dirname(self.current)), normalize(posixpath.dirname(root)))
+        members_msg = (
+            f"this may be fixable by adding `{rel}` to the `workspace.members` array of the manifest located at: {root}"
+            if rel is not None
+            else f"this may be fixable by adding a member to the `workspace.members` array of the manifest located at: {root}"
+        )
+        root_pkg = self.packages[root]
+        if not root_pkg.is_virtual and root_pkg.root_config.members is None:
+            extra = f"this may be fixable by ensuring that this crate is depended on by the workspace root: {root}"
+        else:
+            extra = members_msg
+        return CargoFailure(
+            (
+                "current package believes it's in a workspace when it's not:\n"
+                f"current:   {self.current}\nworkspace: {root}\n\n{extra}\n"
+                "Alternatively, to keep it out of the workspace, add the package to the `workspace.exclude` array, "
+                "or add an empty `[workspace]` table to the package's manifest.",
+            ),
+            "not-a-member",
+            [Origin(self.current, ("package",), "table")],
+        )
+
+
+def analyze(ctx: Context, manifest_path: str) -> WorkspaceResult:
+    """What `cargo metadata --no-deps --manifest-path <manifest_path>` decides."""
+    return Session(ctx, manifest_path).run()
