@@ -26,6 +26,8 @@ def normalize(path: str) -> str:
     """Cargo's ``paths::normalize_path``: drop `.`, let `..` pop a component, keep symlinks."""
     if not path:
         return path
+    if "/." not in path and "//" not in path and not path.endswith("/") and not path.startswith("."):
+        return path  # already normal: the common case, kept cheap
     norm = posixpath.normpath(path)
     if norm.startswith("//"):
         norm = "/" + norm.lstrip("/")

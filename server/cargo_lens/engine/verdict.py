@@ -33,8 +33,10 @@ class _Rel:
         self.root = normalize(os.path.abspath(root_dir))
 
     def path(self, p: str) -> str:
-        rel = posixpath.relpath(p, self.root)
-        return rel
+        if p == self.root:
+            return "."
+        prefix = self.root.rstrip("/") + "/"
+        return p[len(prefix):] if p.startswith(prefix) else posixpath.relpath(p, self.root)
 
     def text(self, s: str | None) -> str | None:
         return None if s is None else s.replace(self.root, "$ROOT")

@@ -11,6 +11,7 @@ reader can check each against `src/cargo/core/workspace.rs`.
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -74,13 +75,14 @@ class CargoFailure(Exception):
 # -- paths -------------------------------------------------------------------------------------
 
 
-def _components(path: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _components(path: str) -> tuple[str, ...]:
     """Rust `Path::components` for a Unix path: `.` dropped except at the start, no `..` folding."""
-    parts = [p for p in path.split("/") if p not in ("", ".")]
+    parts = tuple(p for p in path.split("/") if p not in ("", "."))
     if path.startswith("/"):
-        return ["/"] + parts
+        return ("/",) + parts
     if path.startswith("./") or path == ".":
-        return ["."] + parts
+        return (".",) + parts
     return parts
 
 
@@ -105,8 +107,12 @@ def diff_paths(path: str, base: str) -> str | None:
     i = 0
     while i < len(a) and i < len(b) and a[i] == b[i]:
         i += 1
-    rel = [".."] * (len(b) - i) + a[i:]
+    rel = [".."] * (len(b) - i) + list(a[i:])
     return "/".join(rel) if rel else ""
+
+
+def _is_prefix(a: tuple, b: tuple) -> bool:
+    return len(b) <= len(a) and a[: len(b)] == b
 
 
 # -- the root config ---------------------------------------------------------------------------
@@ -136,10 +142,13 @@ class RootConfig:
 
     def excluding_entry(self, manifest_path: str) -> str | None:
         """The `exclude` entry that keeps ``manifest_path`` out, or None (spec §2.3)."""
-        hit = next((e for e in self.exclude if starts_with(manifest_path, join(self.root_dir, e))), None)
-        if hit is None:
+        if not self.exclude:
             return None
-        if self.members is not None and any(starts_with(manifest_path, join(self.root_dir, e)) for e in self.members):
+        path = _components(manifest_path)
+        hit = next((e for e in self.exclude if _is_prefix(path, _components(join(self.root_dir, e)))), None)
+        if hit is None or self.members is None:
+            return hit
+        if any(_is_prefix(path, _components(join(self.root_dir, e))) for e in self.members):
             return None
         return hit
 
@@ -173,6 +182,9 @@ class Context:
         self._manifests: dict[str, Manifest] = {}
         self._problems: dict[tuple, list] = {}
         self._registries: dict[str, frozenset[str]] = {}
+        self._packages: dict[tuple, tuple] = {}
+        self._expansions: dict[tuple[str, str], tuple] = {}
+        self._root_configs: dict[str, RootConfig] = {}
         home = self.env.get("CARGO_HOME") or (
             posixpath.join(self.env["HOME"], ".cargo") if self.env.get("HOME") else None
         )
@@ -185,6 +197,24 @@ class Context:
             m = manifest_mod.read(path, self.fs)
             self._manifests[path] = m
         return m
+
+    def root_config(self, m: Manifest) -> RootConfig:
+        cfg = self._root_configs.get(m.path)
+        if cfg is None or cfg.manifest is not m:
+            cfg = RootConfig.of(m)
+            self._root_configs[m.path] = cfg
+        return cfg
+
+    def expand(self, pattern: str) -> tuple:
+        """Glob expansion of one members entry: (matches, None) or ((), error). Cached."""
+        found = self._expansions.get(pattern)
+        if found is None:
+            try:
+                found = (tuple(globs.glob(pattern, self.fs)), None)
+            except (globs.PatternError, globs.GlobLimitError) as err:
+                found = ((), err)
+            self._expansions[pattern] = found
+        return found
 
     def registries(self, manifest_dir: str) -> frozenset[str]:
         from . import load_errors
@@ -296,6 +326,25 @@ class Session:
     def _read(self, path: str) -> Package:
         """cargo's `read_manifest`: every problem of this one file, or a Package."""
         m = self.ctx.manifest(path)
+        lookup = _Lookup(self, m)
+        key = (path, lookup.key() if m.inherits else None)
+        cached = self.ctx._packages.get(key)
+        if cached is None:
+            try:
+                cached = (self._read_fresh(m, lookup), None)
+            except CargoFailure as err:
+                cached = (None, err)
+            self.ctx._packages[key] = cached
+        pkg, err = cached
+        if m.workspace is not None and (pkg is not None or getattr(err, "stage", 0) > 3):
+            # cargo records a parsed root before normalising the rest of the file.
+            self.ws_roots[m.dir] = self.ctx.root_config(m)
+        if err is not None:
+            raise err
+        return pkg
+
+    def _read_fresh(self, m: Manifest, lookup: "_Lookup") -> Package:
+        path = m.path
         if m.read_error is not None:
             raise CargoFailure(
                 (f"failed to read `{path}`", m.read_error), "manifest-unreadable", [Origin(path)]
@@ -303,20 +352,18 @@ class Session:
         if m.syntax_errors:
             err = m.syntax_errors[0]
             raise CargoFailure((err.message,), "toml-syntax", [Origin(path, span=err.span)], "D")
-        lookup = _Lookup(self, m)
-        lookup_key = lookup.key() if m.inherits else None
-        problems = self.ctx.problems(m, lookup if m.inherits else None, lookup_key)
+        problems = self.ctx.problems(m, lookup if m.inherits else None, lookup.key() if m.inherits else None)
         first = problems[0] if problems else None
-        if m.workspace is not None and (first is None or first.stage > 3):
-            # cargo records a parsed root before normalising the rest of the file.
-            self.ws_roots[m.dir] = RootConfig.of(m)
         if first is not None:
             origin = Origin(path, tuple(first.key_path), first.at)
             if first.shape == "D":
-                raise CargoFailure((first.lines[0],), "manifest-invalid", [origin], "D")
-            raise CargoFailure(
-                (f"failed to parse manifest at `{path}`",) + tuple(first.lines), "manifest-invalid", [origin]
-            )
+                err = CargoFailure((first.lines[0],), "manifest-invalid", [origin], "D")
+            else:
+                err = CargoFailure(
+                    (f"failed to parse manifest at `{path}`",) + tuple(first.lines), "manifest-invalid", [origin]
+                )
+            err.stage = first.stage
+            raise err
         if not m.has_package and m.workspace is None:
             raise CargoFailure(
                 (f"failed to parse manifest at `{path}`", "manifest is missing either a `[package]` or a `[workspace]`"),
@@ -337,12 +384,12 @@ class Session:
             if rel is None or d.has_git:
                 continue
             deps.append((d, normalize(join(normalize(join(base, rel)), MANIFEST))))
-        return Package(m, RootConfig.of(m) if m.workspace is not None else None, deps)
+        return Package(m, self.ctx.root_config(m) if m.workspace is not None else None, deps)
 
     def _inheritance_source(self, m: Manifest) -> tuple:
         """`load_inheritable_fields`: ("root", RootConfig) or ("error", cause chain)."""
         if m.workspace is not None:
-            return ("root", RootConfig.of(m))
+            return ("root", self.ctx.root_config(m))
         if m.path in self._inheriting:
             return ("error", ("cyclic `package.workspace` pointers lead back to this manifest",))
         self._inheriting.add(m.path)
@@ -465,18 +512,17 @@ class Session:
         out = []
         for index, (entry, _item) in enumerate(entries):
             joined = join(cfg.root_dir, entry)
-            try:
-                found = list(globs.glob(joined, self.ctx.fs))
-            except globs.PatternError as err:
+            found, err = self.ctx.expand(joined)
+            if isinstance(err, globs.PatternError):
                 raise CargoFailure(
                     (f"could not parse pattern `{joined}`", str(err)),
                     "member-glob-invalid",
                     [Origin(cfg.manifest.path, ("workspace", key, index))],
-                ) from None
-            except globs.GlobLimitError as err:
+                )
+            if err is not None:
                 raise CargoFailure(
                     (str(err),), "member-glob-too-large", [Origin(cfg.manifest.path, ("workspace", key, index))]
-                ) from None
+                )
             if not found:
                 out.append((joined, None, entry, index))
                 continue
