@@ -44,18 +44,19 @@ class CargoFailure(Exception):
     innermost first).
     """
 
-    def __init__(self, chain: tuple[str, ...], code: str, origins: list[Origin], shape: str = "P"):
+    def __init__(self, chain: tuple[str, ...], code: str, origins: list[Origin], shape: str = "P", stage: int = 0):
         super().__init__(chain[0])
         self.chain = chain
         self.code = code
         self.origins = origins
         self.shape = shape
+        self.stage = stage  # load_errors stage of a manifest's own problem (0: not one)
 
     def wrap(self, outer: str, origin: Origin | None = None) -> "CargoFailure":
         origins = self.origins + ([origin] if origin else [])
         if self.shape == "D":
-            return CargoFailure(self.chain, self.code, origins, "D")
-        return CargoFailure((outer,) + self.chain, self.code, origins)
+            return CargoFailure(self.chain, self.code, origins, "D", self.stage)
+        return CargoFailure((outer,) + self.chain, self.code, origins, "P", self.stage)
 
     @property
     def first_line(self) -> str:
@@ -296,6 +297,7 @@ class WorkspaceResult:
     reasons: dict[str, Reason] = field(default_factory=dict)
     error: CargoFailure | None = None
     packages: dict[str, Package] = field(default_factory=dict)
+    session: "Session | None" = None
 
     @property
     def workspace_root(self) -> str:
@@ -336,12 +338,20 @@ class Session:
                 cached = (None, err)
             self.ctx._packages[key] = cached
         pkg, err = cached
-        if m.workspace is not None and (pkg is not None or getattr(err, "stage", 0) > 3):
+        if m.workspace is not None and (pkg is not None or err.stage > 3):
             # cargo records a parsed root before normalising the rest of the file.
             self.ws_roots[m.dir] = self.ctx.root_config(m)
         if err is not None:
             raise err
         return pkg
+
+    def problems(self, path: str) -> list:
+        """All of a manifest's own load problems, in cargo's order ([] if unreadable)."""
+        m = self.ctx.manifest(path)
+        if m.read_error is not None or m.syntax_errors:
+            return []
+        lookup = _Lookup(self, m)
+        return self.ctx.problems(m, lookup if m.inherits else None, lookup.key() if m.inherits else None)
 
     def _read_fresh(self, m: Manifest, lookup: "_Lookup") -> Package:
         path = m.path
@@ -352,18 +362,15 @@ class Session:
         if m.syntax_errors:
             err = m.syntax_errors[0]
             raise CargoFailure((err.message,), "toml-syntax", [Origin(path, span=err.span)], "D")
-        problems = self.ctx.problems(m, lookup if m.inherits else None, lookup.key() if m.inherits else None)
+        problems = self.problems(path)
         first = problems[0] if problems else None
         if first is not None:
             origin = Origin(path, tuple(first.key_path), first.at)
             if first.shape == "D":
-                err = CargoFailure((first.lines[0],), "manifest-invalid", [origin], "D")
-            else:
-                err = CargoFailure(
-                    (f"failed to parse manifest at `{path}`",) + tuple(first.lines), "manifest-invalid", [origin]
-                )
-            err.stage = first.stage
-            raise err
+                raise CargoFailure((first.lines[0],), "manifest-invalid", [origin], "D", first.stage)
+            raise CargoFailure(
+                (f"failed to parse manifest at `{path}`",) + tuple(first.lines), "manifest-invalid", [origin], "P", first.stage
+            )
         if not m.has_package and m.workspace is None:
             raise CargoFailure(
                 (f"failed to parse manifest at `{path}`", "manifest is missing either a `[package]` or a `[workspace]`"),
@@ -492,6 +499,7 @@ class Session:
                 [Origin(self.current)],
             )
         res.packages = self.packages
+        res.session = self
         return res
 
     def _workspace_config(self) -> RootConfig | None:

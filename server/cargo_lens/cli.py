@@ -1,0 +1,232 @@
+"""`cargo-lens` on the command line (also `cargo lens`). A thin face over the engine.
+
+Keep pygls/lsprotocol out of this module's imports: start-up time counts in terminals and CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import posixpath
+import sys
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 too; keep its wording, add a hint
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cargo-lens", description="Cargo workspace analysis: what cargo will decide, before it runs.")
+    p.add_argument("--version", action="version", version=f"cargo-lens {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="report workspace problems in every Cargo.toml under PATH")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the current directory)")
+    c.add_argument("--format", choices=("human", "json"), default="human")
+    c.add_argument("--allow-rustc", action="store_true", help="run `rustc --print cfg` for the host's cfg values")
+
+    w = sub.add_parser("workspaces", help="cargo's verdict for every Cargo.toml under DIR")
+    w.add_argument("dir", metavar="DIR")
+    w.add_argument("--json", action="store_true", help="print the verdict as JSON (expected.json shape)")
+
+    e = sub.add_parser("explain", help="why a package is or is not a member, and what `cargo check` builds")
+    e.add_argument("manifest", nargs="?", metavar="MANIFEST", help="a Cargo.toml or its directory (default: nearest)")
+    e.add_argument("--allow-rustc", action="store_true", help="run `rustc --print cfg` for the host's cfg values")
+
+    sub.add_parser("rules", help="list the diagnostic rules")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["lens"]:  # run as `cargo lens …`: cargo passes the subcommand name first
+        argv = argv[1:]
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    try:
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "workspaces":
+            return cmd_workspaces(args)
+        if args.command == "explain":
+            return cmd_explain(args)
+        if args.command == "rules":
+            return cmd_rules()
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+# -- check ---------------------------------------------------------------------------------------
+
+
+def cmd_check(args) -> int:
+    from .engine.analysis import Options, manifests_under, run_checks
+    from .engine.fs import FileSystem
+    from .engine.workspace import Context
+
+    paths = args.paths or ["."]
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        print(f"cargo-lens: error: no such file or directory: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    fs = FileSystem()
+    ctx = Context(fs)
+    manifests = manifests_under(paths, fs)
+    if not manifests:
+        print(f"cargo-lens: no Cargo.toml found under {', '.join(paths)}", file=sys.stderr)
+        return EXIT_OK
+    diags = run_checks(ctx, manifests, Options(allow_rustc=args.allow_rustc))
+    if args.format == "json":
+        print(json.dumps([_json_diag(ctx, d) for d in diags], indent=2))
+    else:
+        _print_human(ctx, diags, len(manifests))
+    return EXIT_FINDINGS if any(d.severity == "error" for d in diags) else EXIT_OK
+
+
+def _json_diag(ctx, d) -> dict:
+    from .engine.text import LineIndex
+
+    m = ctx.manifest(d.file)
+    index = LineIndex(m.text or "")
+    sl, sc = index.position(d.span[0], "utf-16")
+    el, ec = index.position(d.span[1], "utf-16")
+    out = {
+        "file": d.file,
+        "range": {"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}},
+        "severity": d.severity,
+        "code": d.code,
+        "message": d.message,
+    }
+    if d.help:
+        out["help"] = d.help
+    return out
+
+
+def _display_path(path: str) -> str:
+    cwd = os.getcwd()
+    rel = os.path.relpath(path, cwd)
+    return path if rel.startswith("..") else rel
+
+
+def _color(enabled: bool):
+    codes = {"error": "1;31", "warning": "1;33", "information": "1;36", "hint": "1;32", "bold": "1", "blue": "1;34"}
+
+    def paint(kind: str, text: str) -> str:
+        return f"\x1b[{codes[kind]}m{text}\x1b[0m" if enabled else text
+
+    return paint
+
+
+def _print_human(ctx, diags, n_manifests: int) -> None:
+    from .engine.text import LineIndex
+
+    paint = _color(sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    label = {"information": "info"}
+    for d in diags:
+        m = ctx.manifest(d.file)
+        index = LineIndex(m.text or "")
+        line, col = index.one_based(d.span[0])
+        print(f"{paint(d.severity, label.get(d.severity, d.severity) + '[' + d.code + ']')}: {paint('bold', _first(d.message))}")
+        print(f"  {paint('blue', '-->')} {_display_path(d.file)}:{line}:{col}")
+        if m.text is not None:
+            text = index.line_text(line - 1)
+            width = len(str(line))
+            end = min(d.span[1], index.starts[line] if line < index.line_count else len(m.text))
+            _, end_col = index.one_based(max(end, d.span[0]))
+            carets = "^" * max(1, end_col - col)
+            gutter = " " * width
+            print(f"{gutter} {paint('blue', '|')}")
+            print(f"{paint('blue', str(line))} {paint('blue', '|')} {text}")
+            print(f"{gutter} {paint('blue', '|')} {' ' * (col - 1)}{paint(d.severity, carets)}")
+        rest = d.message.split("\n")[1:]
+        for extra in rest:
+            if extra.strip():
+                print(f"  {paint('blue', '=')} {extra}")
+        for h in d.help:
+            print(f"  {paint('blue', '=')} {paint('bold', 'help')}: {h}")
+        print()
+    errors = sum(d.severity == "error" for d in diags)
+    warnings = sum(d.severity == "warning" for d in diags)
+    summary = f"checked {n_manifests} manifest{'s' if n_manifests != 1 else ''}: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+    print(summary)
+
+
+def _first(message: str) -> str:
+    return message.split("\n", 1)[0]
+
+
+# -- workspaces ----------------------------------------------------------------------------------
+
+
+def cmd_workspaces(args) -> int:
+    from .engine.verdict import workspaces_verdict
+
+    if not os.path.isdir(args.dir):
+        print(f"cargo-lens: error: not a directory: {args.dir}", file=sys.stderr)
+        return EXIT_USAGE
+    verdict = workspaces_verdict(args.dir)
+    if args.json:
+        print(json.dumps(verdict, indent=2, sort_keys=True))
+        return EXIT_OK
+    for root, v in sorted(verdict["roots"].items()):
+        if v["error"]:
+            print(f"{root}: error: {v['error']}")
+        else:
+            print(f"{root}: {len(v['members'])} member(s), {len(v['default_members'])} default")
+    failing = [(k, v) for k, v in sorted(verdict["packages"].items()) if v["error"]]
+    for k, v in failing:
+        print(f"{k}: error: {v['error']}")
+    return EXIT_OK
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+
+def _nearest_manifest(start: str) -> str | None:
+    d = os.path.abspath(start)
+    if os.path.isfile(d):
+        return d
+    while True:
+        cand = os.path.join(d, "Cargo.toml")
+        if os.path.isfile(cand):
+            return cand
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def cmd_explain(args) -> int:
+    from .engine.explain import explain
+
+    target = _nearest_manifest(args.manifest or ".")
+    if target is None:
+        print("cargo-lens: error: no Cargo.toml here or in any parent directory", file=sys.stderr)
+        return EXIT_USAGE
+    text, ok = explain(target, allow_rustc=args.allow_rustc, display=_display_path)
+    print(text)
+    return EXIT_OK if ok else EXIT_FINDINGS
+
+
+def cmd_rules() -> int:
+    from .engine.checks import RULES
+
+    for code, rule in RULES.items():
+        print(f"{code}  {rule.name:<34} {rule.severity:<8} {rule.summary}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
