@@ -132,7 +132,22 @@ def check_selection(res: WorkspaceResult, target) -> dict[str, str]:
                 continue
             built[dst] = f"dependency `{decl.key}` of {src}"
             stack.append(dst)
-    return built
+    # `cargo check` compiles a package's lib and bins; one with neither (examples only) compiles
+    # nothing, though its dependencies still build.
+    return {m: why for m, why in built.items() if _has_lib_or_bin(res, m)}
+
+
+def _has_lib_or_bin(res: WorkspaceResult, manifest: str) -> bool:
+    from .targets import discover_targets
+
+    m = res.session.ctx.manifest(manifest)
+    pkg = m.data.get("package") if isinstance(m.data.get("package"), dict) else {}
+    edition = pkg.get("edition") if isinstance(pkg.get("edition"), str) else "2015"
+    try:
+        found, _ = discover_targets(m.dir, m.data, res.session.ctx.fs, edition)
+    except Exception:  # target discovery problems are reported elsewhere; assume it builds
+        return True
+    return any(t.kind in ("lib", "bin") for t in found)
 
 
 def _decl_value(data: dict, decl: DependencyDecl):
