@@ -186,6 +186,7 @@ class Context:
         self._packages: dict[tuple, tuple] = {}
         self._expansions: dict[tuple[str, str], tuple] = {}
         self._root_configs: dict[str, RootConfig] = {}
+        self._bodies: dict[tuple, tuple] = {}  # see Session._members_and_validation
         home = self.env.get("CARGO_HOME") or (
             posixpath.join(self.env["HOME"], ".cargo") if self.env.get("HOME") else None
         )
@@ -488,8 +489,9 @@ class Session:
         res = self.result
         try:
             res.root_manifest = self.find_root(self.current)
-            self._find_members()
-            self._validate()
+            self._members_and_validation()
+            if res.root_manifest is not None and self.current not in res.reasons:
+                raise self._not_a_member_error()
         except CargoFailure as err:
             res.error = err
         except RecursionError:
@@ -501,6 +503,48 @@ class Session:
         res.packages = self.packages
         res.session = self
         return res
+
+    def _members_and_validation(self) -> None:
+        """`find_members` + `validate` (but the current-manifest check), shared between runs.
+
+        Both depend only on the root, on whether the current manifest is the root, and on which
+        roots this run has already parsed (cargo's ws_roots), so runs that agree on those reach
+        the same members and errors: in a workspace of N packages, `workspaces` would otherwise
+        repeat the same N loads N times.
+        """
+        res = self.result
+        root = res.root_manifest
+        key = None
+        if root is not None:
+            key = (root, self.current == root, frozenset(self.ws_roots))
+            memo = self.ctx._bodies.get(key)
+            if memo is not None:
+                members, defaults, reasons, packages, ws_roots, error = memo
+                res.members, res.reasons = list(members), dict(reasons)
+                res.default_members = list(defaults) if defaults is not None else self._default_for_non_root()
+                self.packages.update(packages)
+                self.ws_roots.update(ws_roots)
+                if error is not None:
+                    raise error
+                return
+        error = None
+        try:
+            self._find_members()
+            self._validate()
+        except CargoFailure as err:
+            error = err
+        if key is not None and not (error is not None and error.code == "pointer-not-a-root"):
+            defaults = list(res.default_members) if self.current == root else None
+            self.ctx._bodies[key] = (
+                tuple(res.members), defaults, dict(res.reasons), dict(self.packages), dict(self.ws_roots), error
+            )
+        if error is not None:
+            raise error
+
+    def _default_for_non_root(self) -> list[str]:
+        if self.load(self.current).is_virtual:
+            return list(self.result.members)
+        return [self.current]
 
     def _workspace_config(self) -> RootConfig | None:
         root = self.result.root_manifest
@@ -580,10 +624,8 @@ class Session:
                         [Origin(cfg.manifest.path, ("workspace", "default-members", index))],
                     )
                 res.default_members.append(mpath)
-        elif self.load(root).is_virtual:
-            res.default_members = list(res.members)
-        else:
-            res.default_members.append(self.current)
+        else:  # cargo's `is_virtual` asks about the current manifest, not the root
+            res.default_members = self._default_for_non_root()
 
     def _find_path_deps(self, manifest_path: str, root_manifest: str, is_path_dep: bool, reason: Reason) -> None:
         res = self.result
@@ -666,8 +708,6 @@ class Session:
                 "member-not-below-root",
                 [Origin(member, ("package",), "table")],
             )
-        if self.current not in res.reasons:
-            raise self._not_a_member_error()
 
     def _not_a_member_error(self) -> CargoFailure:
         root = self.result.root_manifest
