@@ -79,6 +79,7 @@ class Manifest:
     name: str | None = None
     deps: list[DependencyDecl] = field(default_factory=list)
     inherits: bool = False  # uses `workspace = true` somewhere
+    problem_cache: dict = field(default_factory=dict, repr=False, compare=False)  # see SharedCache
 
     @property
     def syntax_errors(self) -> list:

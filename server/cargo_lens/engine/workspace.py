@@ -17,7 +17,7 @@ import posixpath
 from dataclasses import dataclass, field
 
 from . import globs, manifest as manifest_mod
-from .fs import FileSystem, join, normalize
+from .fs import FileSystem, FsError, join, normalize
 from .manifest import DependencyDecl, Manifest
 
 MANIFEST = "Cargo.toml"
@@ -177,8 +177,9 @@ class Reason:
 class Context:
     """Everything that is the same for every cargo invocation over one view of the files."""
 
-    def __init__(self, fs: FileSystem, env: dict[str, str] | None = None):
+    def __init__(self, fs: FileSystem, env: dict[str, str] | None = None, shared: "SharedCache | None" = None):
         self.fs = fs
+        self.shared = shared
         self.env = dict(os.environ if env is None else env)
         self._manifests: dict[str, Manifest] = {}
         self._problems: dict[tuple, list] = {}
@@ -196,7 +197,7 @@ class Context:
         path = normalize(path)
         m = self._manifests.get(path)
         if m is None:
-            m = manifest_mod.read(path, self.fs)
+            m = self.shared.read(path, self.fs) if self.shared is not None else manifest_mod.read(path, self.fs)
             self._manifests[path] = m
         return m
 
@@ -233,12 +234,44 @@ class Context:
 
         key = (m.path, lookup_key)
         found = self._problems.get(key)
+        if found is None and self.shared is not None:
+            found = m.problem_cache.get((self.shared.generation, lookup_key))
         if found is None:
             found = load_errors.check_manifest(
                 m.path, m.data, self.fs, workspace=lookup, registries=self.registries(m.dir)
             )
-            self._problems[key] = found
+            if self.shared is not None:
+                m.problem_cache[(self.shared.generation, lookup_key)] = found
+        self._problems[key] = found
         return found
+
+
+class SharedCache:
+    """Per-file results that outlive one analysis run; the language server keeps one.
+
+    A manifest is reused while its text is unchanged. Its load problems also depend on other
+    files (target files, the root it inherits from — whose text is part of the key) and on
+    the directory tree, so ``bump()`` after any file-system change forgets them.
+    """
+
+    def __init__(self) -> None:
+        self.manifests: dict[str, Manifest] = {}
+        self.generation = 0
+
+    def read(self, path: str, fs: FileSystem) -> Manifest:
+        try:
+            text = fs.read_text(path)
+        except FsError:
+            text = None
+        old = self.manifests.get(path)
+        if old is not None and text is not None and old.text == text:
+            return old
+        fresh = manifest_mod.from_text(path, text) if text is not None else manifest_mod.read(path, fs)
+        self.manifests[path] = fresh
+        return fresh
+
+    def bump(self) -> None:
+        self.generation += 1
 
 
 class _Lookup:
@@ -264,7 +297,9 @@ class _Lookup:
 
     def key(self):
         kind, value = self.resolve()
-        return ("root", value.manifest.path) if kind == "root" else ("error", value)
+        # The root's text is part of the key: editing `[workspace.dependencies]` changes the
+        # problems of every member that inherits from it.
+        return ("root", value.manifest.path, value.manifest.text) if kind == "root" else ("error", value)
 
 
 # -- one cargo invocation ----------------------------------------------------------------------
