@@ -12,11 +12,13 @@ import it from `cargo_lens.engine.load_errors`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .fs import FileSystem, normalize
+from .toml_doc import TomlDatetime
 
 __all__ = [
     "Deferred",
@@ -29,6 +31,41 @@ __all__ = [
 ]
 
 # -- shared vocabulary ---------------------------------------------------------------------------
+
+
+class _Datetime:
+    """A TOML date/time (serde sees a one-key map; cargo never wants one)."""
+
+    __slots__ = ()
+
+
+_DATETIME = (_dt.date, _dt.time, _Datetime)
+
+
+def _plain(v: Any) -> Any:
+    """``v`` with our TOML reader's `TomlDatetime` strings (a `str` subclass) turned into
+    `_Datetime`, so no date passes for a string. Containers are copied only when needed."""
+    if isinstance(v, TomlDatetime):
+        return _Datetime()
+    if isinstance(v, dict):
+        out = None
+        for k, x in v.items():
+            y = _plain(x)
+            if y is not x:
+                if out is None:
+                    out = dict(v)
+                out[k] = y
+        return v if out is None else out
+    if isinstance(v, list):
+        out_l = None
+        for i, x in enumerate(v):
+            y = _plain(x)
+            if y is not x:
+                if out_l is None:
+                    out_l = list(v)
+                out_l[i] = y
+        return v if out_l is None else out_l
+    return v
 
 
 @dataclass(frozen=True)
@@ -628,7 +665,7 @@ def discover(manifest_dir: str, data: dict, fs: FileSystem, edition: str) -> Dis
     ``edition`` is the package's edition as written ("2021"); anything cargo cannot parse counts
     as 2015, as in cargo's normalisation. A manifest without `[package]` has no targets.
     """
-    d = _Discoverer(normalize(manifest_dir), data, fs, edition)
+    d = _Discoverer(normalize(manifest_dir), _plain(data), fs, edition)
     if not isinstance(data.get("package"), dict) and not isinstance(data.get("project"), dict):
         return d.out
     lib = d.normalize_lib()
