@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--allow-rustc", action="store_true", help="run `rustc --print cfg` for the host's cfg values")
 
     sub.add_parser("rules", help="list the diagnostic rules")
+
+    s = sub.add_parser("serve", help="run the language server (LSP over stdio by default)")
+    s.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default; editors pass it)")
+    s.add_argument("--tcp", type=int, metavar="PORT", help="listen on 127.0.0.1:PORT instead of stdio")
     return p
 
 
@@ -60,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_explain(args)
         if args.command == "rules":
             return cmd_rules()
+        if args.command == "serve":
+            from .lsp.server import serve  # imported here: the CLI's other commands never load pygls
+
+            return serve(tcp_port=args.tcp)
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:

@@ -68,6 +68,16 @@ class FileSystem:
             parent, name = posixpath.split(p)
             self._overlay_children.setdefault(parent, set()).add(name)
 
+    def with_overlay(self, overlay: Mapping[str, str]) -> "FileSystem":
+        """A view with other unsaved buffers that shares this view's disk caches.
+
+        The language server keeps one view alive (invalidated by file-watcher events) and
+        takes a snapshot of the open buffers for each analysis run.
+        """
+        view = FileSystem(overlay, self.boundary)
+        view._text, view._stat, view._listing = self._text, self._stat, self._listing
+        return view
+
     # -- queries -----------------------------------------------------------------------------
 
     def inside_boundary(self, path: str) -> bool:
@@ -138,6 +148,15 @@ class FileSystem:
         self._text.pop(path, None)
         self._stat.pop(path, None)
         self._listing.pop(path, None)
+        self._listing.pop(posixpath.dirname(path), None)
+
+    def invalidate_tree(self, path: str) -> None:
+        """Forget everything cached at or below ``path`` (a file or directory created/deleted)."""
+        path = normalize(path)
+        prefix = path.rstrip("/") + "/"
+        for cache in (self._text, self._stat, self._listing):
+            for key in [k for k in cache if k == path or k.startswith(prefix)]:
+                cache.pop(key, None)
         self._listing.pop(posixpath.dirname(path), None)
 
     def set_overlay(self, path: str, text: str | None) -> None:

@@ -51,12 +51,16 @@ class CargoFailure(Exception):
         self.origins = origins
         self.shape = shape
         self.stage = stage  # load_errors stage of a manifest's own problem (0: not one)
+        self.facts: dict = {}  # what fixes need: the root, the member dir, ...
 
     def wrap(self, outer: str, origin: Origin | None = None) -> "CargoFailure":
         origins = self.origins + ([origin] if origin else [])
         if self.shape == "D":
-            return CargoFailure(self.chain, self.code, origins, "D", self.stage)
-        return CargoFailure((outer,) + self.chain, self.code, origins, "P", self.stage)
+            wrapped = CargoFailure(self.chain, self.code, origins, "D", self.stage)
+        else:
+            wrapped = CargoFailure((outer,) + self.chain, self.code, origins, "P", self.stage)
+        wrapped.facts = dict(self.facts)
+        return wrapped
 
     @property
     def first_line(self) -> str:
@@ -639,10 +643,12 @@ class Session:
                 self._find_path_deps(join(path, MANIFEST), root, False, Reason("members", entry, glob_entry is not None))
             except CargoFailure as err:
                 via = f" via `{glob_entry}`" if glob_entry else ""
-                raise err.wrap(
+                wrapped = err.wrap(
                     f"failed to load manifest for workspace member `{path}`\nreferenced{via} by workspace at `{root}`",
                     origin,
-                ) from None
+                )
+                wrapped.facts.update(root=root, member_dir=normalize(path), entry=entry, glob=glob_entry is not None)
+                raise wrapped from None
         self._find_path_deps(root, root, False, Reason("root"))
         if default_paths is not None:
             for path, glob_entry, entry, index in default_paths:
@@ -757,7 +763,7 @@ class Session:
             extra = f"this may be fixable by ensuring that this crate is depended on by the workspace root: {root}"
         else:
             extra = members_msg
-        return CargoFailure(
+        failure = CargoFailure(
             (
                 "current package believes it's in a workspace when it's not:\n"
                 f"current:   {self.current}\nworkspace: {root}\n\n{extra}\n"
@@ -767,6 +773,8 @@ class Session:
             "not-a-member",
             [Origin(self.current, ("package",), "table")],
         )
+        failure.facts.update(root=root, current=self.current)
+        return failure
 
 
 def analyze(ctx: Context, manifest_path: str) -> WorkspaceResult:

@@ -99,6 +99,7 @@ def failure_diagnostics(
     *,
     outermost: bool = False,
     message: Callable[[CargoFailure], str] | None = None,
+    fixes: Callable[[CheckContext, CargoFailure], list] | None = None,
 ) -> Iterator[Diagnostic]:
     """Diagnostics for the failures a rule owns, one per distinct place."""
     for failure in cx.failures():
@@ -113,11 +114,21 @@ def failure_diagnostics(
             if o.manifest != where[0] and cx.readable(o.manifest)
         ]
         text = message(failure) if message else failure.text()
-        yield diagnostic(rule, where[0], where[1], text, related=related)
+        factory = (lambda f=failure: fixes(cx, f)) if fixes else None
+        yield diagnostic(rule, where[0], where[1], text, related=related, fix_factory=factory)
 
 
 def wrapped_by(failure: CargoFailure, prefix: str) -> bool:
     return failure.chain[0].startswith(prefix)
+
+
+def text_of(cx: CheckContext, path: str) -> str:
+    return cx.ctx.manifest(path).text or ""
+
+
+def rel_dir(manifest: str, root_manifest: str) -> str:
+    """A package's directory relative to the root's, as `members`/`exclude` entries are written."""
+    return posixpath.relpath(posixpath.dirname(manifest), posixpath.dirname(root_manifest))
 
 
 def rel(path: str, base: str) -> str:

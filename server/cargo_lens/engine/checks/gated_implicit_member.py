@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 
-from .. import cfg
+from .. import cfg, fixes
 from ..diagnostics import Related
 from ..membership import check_selection, gated_only
-from ._base import CheckContext, Rule, diagnostic
+from ._base import CheckContext, Rule, diagnostic, rel_dir, text_of
 
 RULE = Rule(
     "CL301",
@@ -63,4 +63,19 @@ def check(cx: CheckContext):
                     "or set `workspace.default-members` so a plain `cargo check` leaves it out",
                 ]
                 related = [Related(root, root_pkg.manifest.span(("workspace",), "table") or (0, 0), "the workspace root")]
-                yield diagnostic(RULE, e.src, span, message, help=help_lines, related=related)
+                yield diagnostic(
+                    RULE, e.src, span, message, help=help_lines, related=related,
+                    fix_factory=lambda res=res, member=member: _fixes(cx, res, member),
+                )
+
+
+def _fixes(cx: CheckContext, res, member: str) -> list:
+    root = res.root_manifest
+    text = text_of(cx, root)
+    rel = rel_dir(member, root)
+    keep = [rel_dir(m, root) for m in res.default_members if m != member and not res.packages[m].is_virtual]
+    return [
+        fixes.fix_exclude(root, text, rel, preferred=True),
+        fixes.fix_default_members(root, text, keep) if keep else None,
+        fixes.fix_add_member(root, text, rel),
+    ]

@@ -1,6 +1,13 @@
 """CL102: `workspace = true` inherits something the workspace root does not define."""
 
-from ._base import CheckContext, Rule, diagnostic
+import posixpath
+import re
+
+from .. import fixes
+from ..workspace import Session, _Lookup
+from ._base import CheckContext, Rule, diagnostic, text_of
+
+_DEP = re.compile(r"error inheriting `([^`]+)` from workspace root manifest's `workspace\.dependencies\.")
 
 RULE = Rule(
     "CL102",
@@ -21,4 +28,46 @@ def check(cx: CheckContext):
         for problem in cx.problems(path):
             if is_inheritance_problem(problem):
                 span = problem_span(cx, path, problem) or (0, 0)
-                yield diagnostic(RULE, path, span, "\n".join(problem.lines))
+                m = _DEP.match(problem.lines[0])
+                factory = (lambda path=path, name=m.group(1): _fixes(cx, path, name)) if m else None
+                yield diagnostic(RULE, path, span, "\n".join(problem.lines), fix_factory=factory)
+
+
+def _fixes(cx: CheckContext, path: str, name: str) -> list:
+    """Add the missing `[workspace.dependencies]` entry, when we can tell what it should be:
+    a workspace package of that name (a path), or the version another member asks for."""
+    m = cx.ctx.manifest(path)
+    kind, cfg = _Lookup(Session(cx.ctx, path), m).resolve()
+    if kind != "root":
+        return []
+    root = cfg.manifest.path
+    res = cx.result(root)
+    spec = None
+    for member in res.members:
+        pkg = res.packages.get(member)
+        if pkg is not None and pkg.manifest.name == name:
+            spec = {"path": posixpath.relpath(posixpath.dirname(member), cfg.root_dir)}
+            break
+    if spec is None:
+        for member in res.members:
+            for decl in cx.ctx.manifest(member).deps:
+                value = _value(cx.ctx.manifest(member).data, decl.key_path)
+                if decl.package == name and not decl.inherited and isinstance(value, (str, dict)):
+                    version = value if isinstance(value, str) else value.get("version")
+                    if isinstance(version, str):
+                        spec = {"version": version}
+                        break
+            if spec:
+                break
+    if spec is None:
+        return []
+    return [fixes.fix_workspace_dependency(root, text_of(cx, root), name, spec, preferred=True)]
+
+
+def _value(data: dict, key_path: tuple):
+    node = data
+    for part in key_path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node

@@ -1,6 +1,9 @@
 """CL201: a `members` entry names a directory without a Cargo.toml (or a glob matches nothing)."""
 
-from ._base import CheckContext, Rule, failure_diagnostics, wrapped_by
+import posixpath
+
+from .. import fixes
+from ._base import CheckContext, Rule, failure_diagnostics, text_of, wrapped_by
 
 RULE = Rule(
     "CL201",
@@ -18,4 +21,14 @@ def check(cx: CheckContext):
         and wrapped_by(f, "failed to load manifest for workspace member")
         and f.chain[1].startswith("failed to read"),
         outermost=True,
+        fixes=_fixes,
     )
+
+
+def _fixes(cx: CheckContext, failure) -> list:
+    facts = failure.facts
+    if not facts.get("glob"):
+        return []  # a literal entry beats `exclude`: the entry itself must go
+    root = facts["root"]
+    rel = posixpath.relpath(facts["member_dir"], posixpath.dirname(root))
+    return [fixes.fix_exclude(root, text_of(cx, root), rel, preferred=True)]

@@ -1,6 +1,7 @@
 """CL206: the package lies under a workspace root that does not include it."""
 
-from ._base import CheckContext, Rule, failure_diagnostics
+from .. import fixes
+from ._base import CheckContext, Rule, failure_diagnostics, rel_dir, text_of
 
 RULE = Rule(
     "CL206",
@@ -10,5 +11,15 @@ RULE = Rule(
 )
 
 
+def _fixes(cx: CheckContext, failure) -> list:
+    root, current = failure.facts["root"], failure.facts["current"]
+    rel = rel_dir(current, root)
+    return [
+        fixes.fix_add_member(root, text_of(cx, root), rel, preferred=True),
+        fixes.fix_exclude(root, text_of(cx, root), rel),
+        fixes.fix_empty_workspace(current, text_of(cx, current)),
+    ]
+
+
 def check(cx: CheckContext):
-    return failure_diagnostics(cx, RULE, lambda f: f.code == "not-a-member")
+    return failure_diagnostics(cx, RULE, lambda f: f.code == "not-a-member", fixes=_fixes)

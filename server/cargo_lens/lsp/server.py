@@ -1,0 +1,423 @@
+"""`cargo-lens serve`: the language server. Every LSP method it answers is registered in
+``create_server``; the work is done by the engine, in a worker thread, on a snapshot of the
+open buffers, so typing never waits for analysis and the newest edit always wins."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from .. import __version__
+from ..engine.analysis import Options, run_checks
+from ..engine.checks import RULES
+from ..engine.diagnostics import Diagnostic
+from ..engine.fs import FileSystem, normalize
+from ..engine.text import LineIndex
+from ..engine.workspace import Context, SharedCache
+from . import convert
+from .documents import DocumentStore, path_to_uri, uri_to_path
+from .settings import Settings, parse_settings
+
+log = logging.getLogger("cargo_lens.lsp")
+
+WATCHED_CONTENT = ("**/Cargo.toml", "**/.cargo/config.toml", "**/.cargo/config")
+# Directories that never hold manifests a workspace can use; skipped when scanning folders.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
+DOC_SELECTOR_NAMES = ("Cargo.toml", "config.toml", "config")
+
+
+@dataclass
+class Snapshot:
+    """One analysis run's output: diagnostics per file, and the texts they index into."""
+
+    generation: int
+    diagnostics: dict[str, list[Diagnostic]]
+    texts: dict[str, str]
+    versions: dict[str, int | None]  # open documents' versions the run saw
+    ctx: Context | None = None
+    _indexes: dict[str, LineIndex] = field(default_factory=dict)
+
+    def index(self, path: str) -> LineIndex:
+        idx = self._indexes.get(path)
+        if idx is None:
+            text = self.texts.get(path)
+            if text is None and self.ctx is not None:  # e.g. a root manifest a fix edits
+                text = self.ctx.manifest(path).text
+            idx = LineIndex(text or "")
+            self._indexes[path] = idx
+        return idx
+
+
+class CargoLensServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("cargo-lens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        self.docs = DocumentStore()
+        self.disk = FileSystem()  # long-lived disk caches, invalidated by watcher events
+        self.shared = SharedCache()
+        self.settings = Settings()
+        self.folders: list[str] = []
+        self.manifests: list[str] = []  # every Cargo.toml in the workspace folders
+        self.snapshot = Snapshot(0, {}, {}, {})
+        self._generation = 0
+        self._dirty = False
+        self._runner: asyncio.Task | None = None
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cargo-lens-analysis")
+        self._published: dict[str, tuple] = {}
+        self._reported_settings: set[str] = set()
+        self._init_options = None
+
+    # -- client facts ------------------------------------------------------------------------
+
+    @property
+    def encoding(self):
+        enc = self.workspace.position_encoding if self.protocol._workspace is not None else "utf-16"
+        return str(getattr(enc, "value", enc) or "utf-16")
+
+    def _cap(self, *names, default=None):
+        node = self.client_capabilities
+        for n in names:
+            node = getattr(node, n, None) if node is not None else None
+        return default if node is None else node
+
+    @property
+    def client_pulls(self) -> bool:
+        return self._cap("text_document", "diagnostic") is not None
+
+    def options(self) -> Options:
+        return Options(severity=dict(self.settings.severity), allow_rustc=self.settings.rustc_allowed)
+
+    # -- analysis ----------------------------------------------------------------------------
+
+    def request_analysis(self) -> None:
+        """Mark the state dirty and make sure one analysis loop runs (bursts coalesce)."""
+        self._dirty = True
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.ensure_future(self._analysis_loop())
+
+    async def wait_for_analysis(self) -> Snapshot:
+        while self._runner is not None and not self._runner.done():
+            await asyncio.shield(self._runner)
+        return self.snapshot
+
+    async def _analysis_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._dirty:
+            self._dirty = False
+            self._generation += 1
+            overlay = {d.path: d.text for d in self.docs.all()}
+            versions = {d.path: d.version for d in self.docs.all()}
+            manifests = list(dict.fromkeys(self.manifests + [p for p in overlay if _is_manifest(p)]))
+            started = time.perf_counter()
+            try:
+                snap = await loop.run_in_executor(
+                    self._pool, self._analyze, self._generation, overlay, versions, manifests, self.options()
+                )
+            except Exception:
+                log.exception("analysis failed")
+                self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, "cargo-lens: analysis failed; see the server log"))
+                continue
+            self.snapshot = snap
+            log.debug("analysis %d took %.1f ms", snap.generation, (time.perf_counter() - started) * 1000)
+            self._publish(snap)
+
+    def _analyze(self, generation, overlay, versions, manifests, options) -> Snapshot:
+        ctx = Context(self.disk.with_overlay(overlay), shared=self.shared)
+        diags = run_checks(ctx, manifests, options)
+        by_file: dict[str, list[Diagnostic]] = {m: [] for m in manifests}
+        for d in diags:
+            by_file.setdefault(d.file, []).append(d)
+        texts = {}
+        for f in by_file:
+            texts[f] = ctx.manifest(f).text or ""
+        return Snapshot(generation, by_file, texts, versions, ctx)
+
+    def lsp_diagnostics(self, snap: Snapshot, path: str) -> list[lsp.Diagnostic]:
+        related = bool(self._cap("text_document", "publish_diagnostics", "related_information", default=False))
+        return [convert.lsp_diagnostic(d, snap.index, self.encoding, related) for d in snap.diagnostics.get(path, [])]
+
+    def _publish(self, snap: Snapshot) -> None:
+        changed = False
+        for path, diags in snap.diagnostics.items():
+            key = tuple((d.code, d.span, d.message, d.severity) for d in diags)
+            if self._published.get(path) == key and path not in snap.versions:
+                continue
+            if self._published.get(path) != key:
+                changed = True
+            self._published[path] = key
+            if not self.client_pulls:
+                self.text_document_publish_diagnostics(
+                    lsp.PublishDiagnosticsParams(
+                        uri=path_to_uri(path), diagnostics=self.lsp_diagnostics(snap, path), version=snap.versions.get(path)
+                    )
+                )
+        if changed and self.client_pulls and self._cap("workspace", "diagnostics", "refresh_support", default=False):
+            self.workspace_diagnostic_refresh(None)
+
+    # -- workspace folders -------------------------------------------------------------------
+
+    def scan_folders(self) -> list[str]:
+        found = []
+        for folder in self.folders:
+            for dirpath, dirnames, filenames in os.walk(folder):
+                dirnames[:] = sorted(
+                    d for d in dirnames if d not in SKIP_DIRS and not os.path.exists(os.path.join(dirpath, d, "CACHEDIR.TAG"))
+                )
+                if "Cargo.toml" in filenames:
+                    found.append(normalize(os.path.join(dirpath, "Cargo.toml")))
+        return found
+
+    async def index_workspace(self) -> None:
+        token = f"cargo-lens-index-{time.monotonic_ns()}"
+        progress = bool(self._cap("window", "work_done_progress", default=False))
+        if progress:
+            try:
+                await self.work_done_progress.create_async(token)
+                self.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(title="cargo-lens", message="Finding Cargo.toml files", cancellable=False))
+            except Exception:
+                progress = False
+        loop = asyncio.get_running_loop()
+        self.manifests = await loop.run_in_executor(None, self.scan_folders)
+        if progress:
+            self.work_done_progress.report(token, lsp.WorkDoneProgressReport(message=f"Analysing {len(self.manifests)} manifests"))
+        self.request_analysis()
+        await self.wait_for_analysis()
+        if progress:
+            self.work_done_progress.end(token, lsp.WorkDoneProgressEnd(message=f"{len(self.manifests)} manifests analysed"))
+        self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Info, f"cargo-lens: {len(self.manifests)} manifests in {len(self.folders)} folder(s)"))
+
+    async def load_settings(self, raw_from_init=None) -> None:
+        raw = raw_from_init
+        if self._cap("workspace", "configuration", default=False):
+            try:
+                result = await self.workspace_configuration_async(
+                    lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cargoLens")])
+                )
+                if result and result[0] is not None:
+                    raw = result[0]
+            except Exception as err:
+                log.warning("workspace/configuration failed: %s", err)
+        known = set(RULES) | {r.name for r in RULES.values()}
+        settings, problems = parse_settings(raw, known)
+        self.settings = settings
+        logging.getLogger("cargo_lens").setLevel({"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}[settings.log_level])
+        new = [p for p in problems if p not in self._reported_settings]
+        for p in problems:
+            self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Warning, f"cargo-lens: {p}"))
+        if new:
+            self._reported_settings.update(new)
+            self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, "cargo-lens settings: " + "; ".join(new)))
+
+    def register_watchers(self) -> None:
+        if not self._cap("workspace", "did_change_watched_files", "dynamic_registration", default=False):
+            return
+        watchers = [lsp.FileSystemWatcher(glob_pattern=g) for g in WATCHED_CONTENT]
+        # Directories appearing or vanishing change what `members` globs match.
+        watchers.append(lsp.FileSystemWatcher(glob_pattern="**/*", kind=lsp.WatchKind.Create | lsp.WatchKind.Delete))
+        self.client_register_capability(
+            lsp.RegistrationParams(
+                registrations=[
+                    lsp.Registration(
+                        id="cargo-lens-watch",
+                        method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                        register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                    )
+                ]
+            )
+        )
+
+
+def _is_manifest(path: str) -> bool:
+    return path.endswith("/Cargo.toml")
+
+
+def create_server() -> CargoLensServer:
+    ls = CargoLensServer()
+
+    @ls.feature(lsp.INITIALIZE)
+    def initialize(ls: CargoLensServer, params: lsp.InitializeParams):
+        folders = [uri_to_path(f.uri) for f in (params.workspace_folders or [])]
+        if not folders and params.root_uri:
+            folders = [uri_to_path(params.root_uri)]
+        ls.folders = [f for f in folders if f]
+        ls._init_options = params.initialization_options
+
+    @ls.feature(lsp.INITIALIZED)
+    async def initialized(ls: CargoLensServer, params):
+        init = ls._init_options
+        await ls.load_settings(init.get("cargoLens", init) if isinstance(init, dict) else None)
+        ls.register_watchers()
+        await ls.index_workspace()
+
+    @ls.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: CargoLensServer, params):
+        await ls.load_settings()
+        ls.request_analysis()
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: CargoLensServer, params: lsp.DidOpenTextDocumentParams):
+        td = params.text_document
+        if ls.docs.open(td.uri, td.version, td.text) is not None:
+            ls.request_analysis()
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: CargoLensServer, params: lsp.DidChangeTextDocumentParams):
+        td = params.text_document
+        if ls.docs.change(td.uri, td.version, params.content_changes, ls.encoding) is None:
+            log.warning("didChange for a document that was never opened: %s", td.uri)
+            return
+        ls.request_analysis()
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: CargoLensServer, params):
+        path = uri_to_path(params.text_document.uri)
+        if path:
+            ls.disk.invalidate(path)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: CargoLensServer, params: lsp.DidCloseTextDocumentParams):
+        doc = ls.docs.close(params.text_document.uri)
+        if doc is not None:
+            ls.disk.invalidate(doc.path)  # the disk copy speaks again
+            ls.request_analysis()
+
+    @ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: CargoLensServer, params: lsp.DidChangeWatchedFilesParams):
+        rescan = False
+        for ev in params.changes:
+            path = uri_to_path(ev.uri)
+            if path is None:
+                continue
+            ls.disk.invalidate(path)
+            if ev.type != lsp.FileChangeType.Changed:
+                ls.disk.invalidate_tree(path)
+                rescan = True
+        ls.shared.bump()
+        if rescan:
+            ls.manifests = ls.scan_folders()
+        ls.request_analysis()
+
+    @ls.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_folders(ls: CargoLensServer, params: lsp.DidChangeWorkspaceFoldersParams):
+        removed = {uri_to_path(f.uri) for f in params.event.removed}
+        ls.folders = [f for f in ls.folders if f not in removed] + [
+            p for p in (uri_to_path(f.uri) for f in params.event.added) if p
+        ]
+        await ls.index_workspace()
+
+    @ls.feature(
+        lsp.TEXT_DOCUMENT_DIAGNOSTIC,
+        lsp.DiagnosticOptions(identifier="cargo-lens", inter_file_dependencies=True, workspace_diagnostics=True),
+    )
+    async def document_diagnostic(ls: CargoLensServer, params: lsp.DocumentDiagnosticParams):
+        path = uri_to_path(params.text_document.uri)
+        snap = await ls.wait_for_analysis()
+        doc = ls.docs.get(params.text_document.uri)
+        if doc is not None and snap.versions.get(doc.path) != doc.version:
+            ls.request_analysis()
+            snap = await ls.wait_for_analysis()
+        result_id = f"{snap.generation}:{hash(ls._published.get(path))}"
+        if params.previous_result_id == result_id:
+            return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
+        items = ls.lsp_diagnostics(snap, path) if path else []
+        return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+
+    @ls.feature(lsp.WORKSPACE_DIAGNOSTIC)
+    async def workspace_diagnostic(ls: CargoLensServer, params: lsp.WorkspaceDiagnosticParams):
+        snap = await ls.wait_for_analysis()
+        previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
+        items = []
+        for path in snap.diagnostics:
+            uri = path_to_uri(path)
+            rid = f"{snap.generation}:{hash(ls._published.get(path))}"
+            version = snap.versions.get(path)
+            if previous.get(uri) == rid:
+                items.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=rid))
+            else:
+                items.append(
+                    lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=ls.lsp_diagnostics(snap, path), result_id=rid)
+                )
+        return lsp.WorkspaceDiagnosticReport(items=items)
+
+    @ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    async def code_action(ls: CargoLensServer, params: lsp.CodeActionParams):
+        snap = await ls.wait_for_analysis()
+        path = uri_to_path(params.text_document.uri)
+        doc = ls.docs.get(params.text_document.uri)
+        if doc is not None and snap.versions.get(doc.path) != doc.version:
+            ls.request_analysis()
+            snap = await ls.wait_for_analysis()
+        if path is None:
+            return None
+        index = snap.index(path)
+        want = params.range
+        start = index.offset(want.start.line, want.start.character, ls.encoding)
+        end = index.offset(want.end.line, want.end.character, ls.encoding)
+        doc_changes = bool(ls._cap("workspace", "workspace_edit", "document_changes", default=False))
+        versions = {d.path: d.version for d in ls.docs.all()}
+        actions = []
+        loop = asyncio.get_running_loop()
+        for d in snap.diagnostics.get(path, []):
+            if d.span[1] < start or d.span[0] > end:
+                continue
+            found = await loop.run_in_executor(ls._pool, d.all_fixes)
+            lsp_diag = convert.lsp_diagnostic(d, snap.index, ls.encoding, False)
+            for fix in found:
+                actions.append(
+                    lsp.CodeAction(
+                        title=fix.title,
+                        kind=lsp.CodeActionKind.QuickFix,
+                        diagnostics=[lsp_diag],
+                        is_preferred=fix.preferred or None,
+                        edit=convert.workspace_edit(fix, snap.index, ls.encoding, versions, doc_changes),
+                    )
+                )
+        return actions
+
+    @ls.feature(lsp.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: CargoLensServer, params: lsp.HoverParams):
+        from ..engine.hover import hover as engine_hover
+
+        path = uri_to_path(params.text_document.uri)
+        doc = ls.docs.get(params.text_document.uri)
+        if path is None or doc is None:
+            return None
+        pos = params.position
+        offset = doc.index.offset(pos.line, pos.character, ls.encoding)
+        overlay = {d.path: d.text for d in ls.docs.all()}
+        loop = asyncio.get_running_loop()
+
+        def work():
+            ctx = Context(ls.disk.with_overlay(overlay), shared=ls.shared)
+            return engine_hover(ctx, path, offset, allow_rustc=ls.settings.rustc_allowed, env=dict(os.environ))
+
+        result = await loop.run_in_executor(ls._pool, work)
+        if result is None:
+            return None
+        return lsp.Hover(
+            contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=result.markdown),
+            range=convert.lsp_range(doc.index, result.span, ls.encoding),
+        )
+
+    @ls.feature(lsp.SHUTDOWN)
+    def shutdown(ls: CargoLensServer, params):
+        ls._pool.shutdown(wait=False, cancel_futures=True)
+
+    return ls
+
+
+def serve(tcp_port: int | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("cargo_lens").setLevel(logging.INFO)
+    server = create_server()
+    if tcp_port is not None:
+        server.start_tcp("127.0.0.1", tcp_port)
+    else:
+        server.start_io()
+    return 0
