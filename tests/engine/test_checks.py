@@ -199,3 +199,40 @@ def test_every_rule_has_a_code_and_a_one_line_summary():
     for rule in RULES.values():
         assert rule.summary and "\n" not in rule.summary
         assert rule.code.startswith("CL") and len(rule.code) == 5
+
+
+def test_fixes_are_built_on_demand_for_the_gated_member(tmp_path):
+    root = layout(
+        tmp_path,
+        {
+            "Cargo.toml": '[workspace]\nmembers = ["crates/entry", "crates/other"]\n',
+            **under("crates/entry", pkg("entry", "\n[target.'cfg(any())'.dependencies]\ndep = { path = \"../dep\" }\n")),
+            **under("crates/other", pkg("other")),
+            **under("crates/dep", pkg("dep")),
+        },
+    )
+    (d,) = [x[3] for x in check(root, "Cargo.toml")]
+    fixes = d.all_fixes()
+    assert [f.title for f in fixes] == [
+        'Add "crates/dep" to workspace.exclude in Cargo.toml',
+        'Set workspace.default-members to ["crates/entry", "crates/other"] in Cargo.toml',
+        'Add "crates/dep" to workspace.members in Cargo.toml',
+    ]
+    assert [f.preferred for f in fixes] == [True, False, False]
+    (edit,) = fixes[0].edits
+    assert edit.file == str(root / "Cargo.toml")
+    text = (root / "Cargo.toml").read_text()
+    assert text[: edit.span[0]] + edit.new_text + text[edit.span[1] :] == (
+        '[workspace]\nmembers = ["crates/entry", "crates/other"]\nexclude = ["crates/dep"]\n'
+    )
+
+
+def test_believes_in_workspace_offers_three_fixes(tmp_path):
+    root = layout(tmp_path, {"Cargo.toml": '[workspace]\nmembers = ["a"]\n', **under("a", pkg("a")), **under("tools/b", pkg("b"))})
+    (d,) = [x[3] for x in check(root, "tools/b/Cargo.toml")]
+    titles = [f.title for f in d.all_fixes()]
+    assert titles == [
+        'Add "tools/b" to workspace.members in Cargo.toml',
+        'Add "tools/b" to workspace.exclude in Cargo.toml',
+        "Add an empty [workspace] table to Cargo.toml",
+    ]

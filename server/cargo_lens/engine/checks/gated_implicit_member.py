@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .. import cfg, fixes
+from .. import cfg
 from ..diagnostics import Related
 from ..membership import check_selection, gated_only
 from ._base import CheckContext, Rule, diagnostic, rel_dir, text_of
@@ -70,6 +70,8 @@ def check(cx: CheckContext):
 
 
 def _fixes(cx: CheckContext, res, member: str) -> list:
+    from .. import fixes  # tomlkit: loaded only when a fix is asked for
+
     root = res.root_manifest
     text = text_of(cx, root)
     rel = rel_dir(member, root)

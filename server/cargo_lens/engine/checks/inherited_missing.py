@@ -3,7 +3,6 @@
 import posixpath
 import re
 
-from .. import fixes
 from ..workspace import Session, _Lookup
 from ._base import CheckContext, Rule, diagnostic, text_of
 
@@ -36,6 +35,8 @@ def check(cx: CheckContext):
 def _fixes(cx: CheckContext, path: str, name: str) -> list:
     """Add the missing `[workspace.dependencies]` entry, when we can tell what it should be:
     a workspace package of that name (a path), or the version another member asks for."""
+    from .. import fixes  # tomlkit: loaded only when a fix is asked for
+
     m = cx.ctx.manifest(path)
     kind, cfg = _Lookup(Session(cx.ctx, path), m).resolve()
     if kind != "root":

@@ -2,7 +2,6 @@
 
 import posixpath
 
-from .. import fixes
 from ._base import CheckContext, Rule, failure_diagnostics, text_of, wrapped_by
 
 RULE = Rule(
@@ -26,6 +25,8 @@ def check(cx: CheckContext):
 
 
 def _fixes(cx: CheckContext, failure) -> list:
+    from .. import fixes  # tomlkit: loaded only when a fix is asked for
+
     facts = failure.facts
     if not facts.get("glob"):
         return []  # a literal entry beats `exclude`: the entry itself must go

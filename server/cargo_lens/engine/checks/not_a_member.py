@@ -1,6 +1,5 @@
 """CL206: the package lies under a workspace root that does not include it."""
 
-from .. import fixes
 from ._base import CheckContext, Rule, failure_diagnostics, rel_dir, text_of
 
 RULE = Rule(
@@ -12,6 +11,8 @@ RULE = Rule(
 
 
 def _fixes(cx: CheckContext, failure) -> list:
+    from .. import fixes  # tomlkit: loaded only when a fix is asked for
+
     root, current = failure.facts["root"], failure.facts["current"]
     rel = rel_dir(current, root)
     return [
