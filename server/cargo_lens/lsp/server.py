@@ -144,7 +144,10 @@ class CargoLensServer(LanguageServer):
 
     def _publish(self, snap: Snapshot) -> None:
         changed = False
-        for path, diags in snap.diagnostics.items():
+        # A file that had diagnostics but is absent from this run (its problem is fixed and it is
+        # neither open nor scanned, or it left the analysed workspaces) must be cleared too.
+        gone = [p for p, key in self._published.items() if key and p not in snap.diagnostics]
+        for path, diags in [*snap.diagnostics.items(), *((p, []) for p in gone)]:
             key = tuple((d.code, d.span, d.message, d.severity) for d in diags)
             if self._published.get(path) == key and path not in snap.versions:
                 continue
