@@ -40,6 +40,12 @@ def make_client() -> LanguageClient:
         ls.published.append(params)
 
     features[PUBLISH] = publish
+    client.registrations = []  # type: ignore[attr-defined]
+
+    def register_capability(ls, params: lsp.RegistrationParams):
+        ls.registrations.extend(params.registrations)
+
+    features[lsp.CLIENT_REGISTER_CAPABILITY] = register_capability
     register_lsp_features(client, features)
     return client
 
@@ -51,8 +57,13 @@ def server_config(env: Mapping[str, str] | None = None) -> ClientServerConfig:
     return ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client, server_env=server_env)
 
 
-def capabilities(name: str, *, encodings: list[str] | None = None) -> lsp.ClientCapabilities:
+def capabilities(name: str, *, encodings: list[str] | None = None, pull: bool = False) -> lsp.ClientCapabilities:
+    """A real client's capabilities (pytest-lsp's recordings). ``pull=True`` adds what newer VS Code
+    (1.67+; the recording is 1.65) says about pull diagnostics, refresh included."""
     caps = client_capabilities(name)
+    if pull:
+        caps.text_document.diagnostic = lsp.DiagnosticClientCapabilities(dynamic_registration=True, related_document_support=False)
+        caps.workspace.diagnostics = lsp.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
     if encodings is not None:
         caps.general = lsp.GeneralClientCapabilities(position_encodings=encodings)
     return caps

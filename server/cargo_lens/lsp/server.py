@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import hashlib
 import logging
 import os
 import time
@@ -141,6 +142,14 @@ class CargoLensServer(LanguageServer):
     def lsp_diagnostics(self, snap: Snapshot, path: str) -> list[lsp.Diagnostic]:
         related = bool(self._cap("text_document", "publish_diagnostics", "related_information", default=False))
         return [convert.lsp_diagnostic(d, snap.index, self.encoding, related) for d in snap.diagnostics.get(path, [])]
+
+    def report(self, snap: Snapshot, path: str | None) -> tuple[list[lsp.Diagnostic], str]:
+        """A file's diagnostics and their result id for pull clients. The id is a digest of what
+        the client would show, so an unchanged report is sent exactly when nothing it shows
+        changed (not whenever anything anywhere was re-analysed)."""
+        items = self.lsp_diagnostics(snap, path) if path else []
+        digest = hashlib.blake2b(repr(items).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        return items, digest
 
     def _publish(self, snap: Snapshot) -> None:
         changed = False
@@ -325,10 +334,9 @@ def create_server() -> CargoLensServer:
         if doc is not None and snap.versions.get(doc.path) != doc.version:
             ls.request_analysis()
             snap = await ls.wait_for_analysis()
-        result_id = f"{snap.generation}:{hash(ls._published.get(path))}"
+        items, result_id = ls.report(snap, path)
         if params.previous_result_id == result_id:
             return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        items = ls.lsp_diagnostics(snap, path) if path else []
         return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
 
     @ls.feature(lsp.WORKSPACE_DIAGNOSTIC)
@@ -336,16 +344,22 @@ def create_server() -> CargoLensServer:
         snap = await ls.wait_for_analysis()
         previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
         items = []
+        reported = set()
         for path in snap.diagnostics:
             uri = path_to_uri(path)
-            rid = f"{snap.generation}:{hash(ls._published.get(path))}"
+            reported.add(uri)
+            diags, rid = ls.report(snap, path)
             version = snap.versions.get(path)
             if previous.get(uri) == rid:
                 items.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=rid))
             else:
-                items.append(
-                    lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=ls.lsp_diagnostics(snap, path), result_id=rid)
-                )
+                items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=diags, result_id=rid))
+        # Files the client holds results for that are no longer analysed (closed, outside the
+        # folders, deleted): an empty report, or the client would keep showing the old one.
+        _, empty_rid = ls.report(snap, None)
+        for uri, rid in previous.items():
+            if uri not in reported and rid != empty_rid:
+                items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[], result_id=empty_rid))
         return lsp.WorkspaceDiagnosticReport(items=items)
 
     @ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
