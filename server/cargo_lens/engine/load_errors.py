@@ -1112,7 +1112,9 @@ class _Checker:
                 value = self.lookup.workspace_table()
             except Exception:  # the lookup is someone else's code; a crash must not hide the rest
                 value = None
-            if isinstance(value, tuple) and all(isinstance(x, str) for x in value) and value:
+            # An empty cause chain is a real answer: the root failed with a TOML diagnostic,
+            # which cargo prints on its own, so it adds no `Caused by:` line here.
+            if isinstance(value, tuple) and all(isinstance(x, str) for x in value):
                 self._ws_value = value
             elif isinstance(value, dict):
                 self._ws_value = value

@@ -39,14 +39,16 @@ class Origin:
 class CargoFailure(Exception):
     """What cargo would print as `error:` (first line) and its `Caused by:` chain.
 
-    ``shape`` "D" is a TOML diagnostic: cargo prints it first, unwrapped, whatever wrapped it.
-    ``code`` is the cargo-lens rule that reports it; ``origins`` the places to underline (the
-    innermost first).
+    ``shape`` "D" is a TOML diagnostic (syntax, types, names): cargo prints it at once, as the
+    first error, and then the error that wrapped it with only the wrapper lines. So
+    ``diagnostic`` holds that message and ``chain`` only the wrappers. ``code`` is the
+    cargo-lens rule that reports it; ``origins`` the places to underline (innermost first).
     """
 
     def __init__(self, chain: tuple[str, ...], code: str, origins: list[Origin], shape: str = "P", stage: int = 0):
-        super().__init__(chain[0])
-        self.chain = chain
+        self.diagnostic: str | None = chain[0] if shape == "D" else None
+        self.chain = tuple(chain[1:]) if shape == "D" else tuple(chain)
+        super().__init__(self.first_line)
         self.code = code
         self.origins = origins
         self.shape = shape
@@ -54,27 +56,34 @@ class CargoFailure(Exception):
         self.facts: dict = {}  # what fixes need: the root, the member dir, ...
 
     def wrap(self, outer: str, origin: Origin | None = None) -> "CargoFailure":
-        origins = self.origins + ([origin] if origin else [])
-        if self.shape == "D":
-            wrapped = CargoFailure(self.chain, self.code, origins, "D", self.stage)
-        else:
-            wrapped = CargoFailure((outer,) + self.chain, self.code, origins, "P", self.stage)
+        wrapped = CargoFailure((outer,) + self.chain, self.code, self.origins + ([origin] if origin else []), "P", self.stage)
+        wrapped.diagnostic = self.diagnostic
+        wrapped.shape = self.shape
         wrapped.facts = dict(self.facts)
         return wrapped
 
     @property
     def first_line(self) -> str:
-        return self.chain[0].split("\n", 1)[0]
+        return (self.diagnostic or self.chain[0]).split("\n", 1)[0]
 
     @property
     def innermost(self) -> str | None:
         return self.chain[-1].split("\n", 1)[0] if len(self.chain) > 1 else None
 
+    @property
+    def key(self) -> tuple:
+        return (self.diagnostic, self.chain)
+
     def text(self) -> str:
-        out = self.chain[0]
-        for cause in self.chain[1:]:
-            out += "\n\nCaused by:\n  " + cause.replace("\n", "\n  ")
-        return out
+        parts = []
+        if self.chain:
+            out = self.chain[0]
+            for cause in self.chain[1:]:
+                out += "\n\nCaused by:\n  " + cause.replace("\n", "\n  ")
+            parts.append(out)
+        if self.diagnostic:
+            parts.insert(0, self.diagnostic)
+        return "\n\n".join(parts)
 
 
 # -- paths -------------------------------------------------------------------------------------
@@ -354,6 +363,9 @@ class Session:
         self.ws_roots: dict[str, RootConfig] = {}
         self.result = WorkspaceResult(self.current)
         self._inheriting: set[str] = set()
+        # A TOML diagnostic met while looking for the root to inherit from: cargo prints it
+        # first, before the error of the manifest that was inheriting.
+        self._inheritance_diagnostic: dict[str, str | None] = {}
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -385,12 +397,17 @@ class Session:
             raise err
         return pkg
 
-    def problems(self, path: str) -> list:
-        """All of a manifest's own load problems, in cargo's order ([] if unreadable)."""
+    def problems(self, path: str, lookup: "_Lookup | None" = None) -> list:
+        """All of a manifest's own load problems, in cargo's order ([] if unreadable).
+
+        Resolve the inheritance source once per load (pass ``lookup``): resolving it reads
+        ancestors, which records them in ws_roots even when they fail, so a second
+        resolution could see a different answer than cargo's single one.
+        """
         m = self.ctx.manifest(path)
         if m.read_error is not None or m.syntax_errors:
             return []
-        lookup = _Lookup(self, m)
+        lookup = lookup or _Lookup(self, m)
         return self.ctx.problems(m, lookup if m.inherits else None, lookup.key() if m.inherits else None)
 
     def _read_fresh(self, m: Manifest, lookup: "_Lookup") -> Package:
@@ -402,15 +419,18 @@ class Session:
         if m.syntax_errors:
             err = m.syntax_errors[0]
             raise CargoFailure((err.message,), "toml-syntax", [Origin(path, span=err.span)], "D")
-        problems = self.problems(path)
+        problems = self.problems(path, lookup)
         first = problems[0] if problems else None
         if first is not None:
             origin = Origin(path, tuple(first.key_path), first.at)
             if first.shape == "D":
                 raise CargoFailure((first.lines[0],), "manifest-invalid", [origin], "D", first.stage)
-            raise CargoFailure(
+            failure = CargoFailure(
                 (f"failed to parse manifest at `{path}`",) + tuple(first.lines), "manifest-invalid", [origin], "P", first.stage
             )
+            if first.lines and first.lines[0].startswith("error inheriting"):
+                failure.diagnostic = self._inheritance_diagnostic.get(path)
+            raise failure
         if not m.has_package and m.workspace is None:
             raise CargoFailure(
                 (f"failed to parse manifest at `{path}`", "manifest is missing either a `[package]` or a `[workspace]`"),
@@ -455,6 +475,7 @@ class Session:
                 return ("error", (f"root of a workspace inferred but wasn't a root: {root_path}",))
             return ("root", pkg.root_config)
         except CargoFailure as err:
+            self._inheritance_diagnostic[m.path] = err.diagnostic
             return ("error", err.chain)
         finally:
             self._inheriting.discard(m.path)

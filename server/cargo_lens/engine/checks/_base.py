@@ -61,7 +61,7 @@ class CheckContext:
         out: dict[tuple, CargoFailure] = {}
         for res in self.results():
             if res.error is not None:
-                out.setdefault((res.error.chain, res.error.code), res.error)
+                out.setdefault((res.error.key, res.error.code), res.error)
         return list(out.values())
 
     def problems(self, path: str) -> list:
@@ -119,7 +119,7 @@ def failure_diagnostics(
 
 
 def wrapped_by(failure: CargoFailure, prefix: str) -> bool:
-    return failure.chain[0].startswith(prefix)
+    return bool(failure.chain) and failure.chain[0].startswith(prefix)
 
 
 def text_of(cx: CheckContext, path: str) -> str:

@@ -18,6 +18,7 @@ def check(cx: CheckContext):
         RULE,
         lambda f: f.code == "manifest-unreadable"
         and wrapped_by(f, "failed to load manifest for workspace member")
+        and len(f.chain) > 1
         and f.chain[1].startswith("failed to read"),
         outermost=True,
         fixes=_fixes,
