@@ -44,6 +44,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+# The steering repo's shared/ sits beside this clone (CI: a clean clone with ../shared).
+SHARED_DIR = Path(__file__).resolve().parent.parent.parent / "shared"
+if not SHARED_DIR.is_dir():  # a checkout elsewhere on a developer machine
+    SHARED_DIR = Path("/work/shared")
+
 try:  # Python 3.11+
     import tomllib
 except ModuleNotFoundError:  # pragma: no cover - the venv runs 3.11

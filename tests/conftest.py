@@ -26,7 +26,7 @@ for _p in (TESTS_DIR, SERVER_DIR):
 
 import cargo_oracle  # noqa: E402
 
-SHARED_DIR = Path("/work/shared")
+SHARED_DIR = cargo_oracle.SHARED_DIR
 SPEC_DIR = SHARED_DIR / "spec"
 CORPUS_DIR = SHARED_DIR / "corpus"
 

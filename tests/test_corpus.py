@@ -19,7 +19,7 @@ import pytest
 
 import cargo_oracle as co
 
-CORPUS_DIR = Path("/work/shared/corpus")
+CORPUS_DIR = co.SHARED_DIR / "corpus"
 ENTRIES = sorted(p.name for p in CORPUS_DIR.iterdir() if (p / "expected.json").is_file())
 CARGO_CHECKED_ENTRY = "tokio-rs__tokio"
 

@@ -20,7 +20,7 @@ import pytest
 
 import cargo_oracle as co
 
-EDGE_CASES_PATH = Path("/work/shared/spec/edge-cases.json")
+EDGE_CASES_PATH = co.SHARED_DIR / "spec" / "edge-cases.json"
 CASES = json.loads(EDGE_CASES_PATH.read_text(encoding="utf-8"))
 IDS = [c["name"] for c in CASES]
 VERDICT_FIELDS = co.ROOT_FIELDS

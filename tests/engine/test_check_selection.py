@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import cargo_oracle
 import pytest
 
 from cargo_lens.engine import cfg
@@ -14,13 +15,12 @@ from cargo_lens.engine.fs import FileSystem
 from cargo_lens.engine.membership import check_selection
 from cargo_lens.engine.workspace import Context, analyze
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "edge-cases.json"
+SPEC = cargo_oracle.SHARED_DIR / "spec" / "edge-cases.json"
 # Only runs that succeeded: build failures (a missing lib path, ...) are not predicted here.
-CASES = [c for c in json.loads(SPEC.read_text()) if (c.get("cargo_check") or {}).get("exit") == 0] if SPEC.exists() else []
+CASES = [c for c in json.loads(SPEC.read_text()) if (c.get("cargo_check") or {}).get("exit") == 0]
 HOST = cfg.BUILTIN_TARGETS["x86_64-unknown-linux-gnu"]
 
 
-@pytest.mark.skipif(not CASES, reason=f"{SPEC} is missing")
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_plain_cargo_check_builds_what_cargo_built(case, tmp_path):
     for rel, content in case["files"].items():

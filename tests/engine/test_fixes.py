@@ -1065,7 +1065,7 @@ def test_cargo_exclude_glob_match_without_manifest(tmp_path, cargo_bin, root_tex
 # Real manifests (the shared corpus): every fix offered keeps the file intact around it
 # ----------------------------------------------------------------------------------------------
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = cargo_oracle.SHARED_DIR / "corpus"
 
 
 def check_properties(text: str, edit: TextEdit, expect_path: tuple, expect_value) -> None:

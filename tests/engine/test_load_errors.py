@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import cargo_oracle
 from cargo_lens.engine.fs import FileSystem
 from cargo_lens.engine.load_errors import (
     LoadProblem,
@@ -23,7 +24,7 @@ from cargo_lens.engine.load_errors import (
     url_error,
 )
 
-SPEC = Path("/work/shared/spec/edge-cases.json")
+SPEC = cargo_oracle.SHARED_DIR / "spec" / "edge-cases.json"
 
 PKG = '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2021"\n'
 PKG24 = '[package]\nname = "p"\nversion = "0.1.0"\nedition = "2024"\n'
