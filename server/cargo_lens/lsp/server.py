@@ -245,6 +245,14 @@ class CargoLensServer(LanguageServer):
         )
 
 
+def _kind_matches(kind: str, wanted: str) -> bool:
+    """LSP code action kinds are hierarchical: `quickfix` is asked for by `quickfix` (or a
+    parent of it), never by `refactor` or `source`."""
+    wanted = str(getattr(wanted, "value", wanted))
+    kind = str(getattr(kind, "value", kind))
+    return kind == wanted or kind.startswith(wanted + ".")
+
+
 def _is_manifest(path: str) -> bool:
     return path.endswith("/Cargo.toml")
 
@@ -372,6 +380,9 @@ def create_server() -> CargoLensServer:
             snap = await ls.wait_for_analysis()
         if path is None:
             return None
+        only = params.context.only if params.context else None
+        if only and not any(_kind_matches(lsp.CodeActionKind.QuickFix, k) for k in only):
+            return []  # the client asked for other kinds (refactor, source…): we have none
         index = snap.index(path)
         want = params.range
         start = index.offset(want.start.line, want.start.character, ls.encoding)
