@@ -51,10 +51,9 @@ def make_client() -> LanguageClient:
 
 
 def server_config(env: Mapping[str, str] | None = None) -> ClientServerConfig:
-    server_env = None
-    if env is not None:
-        server_env = {**os.environ, **env}
-    return ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client, server_env=server_env)
+    """How pytest-lsp starts ``cargo-lens serve --stdio``; ``env``: the server's whole environment."""
+    return ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client,
+                              server_env=dict(env) if env is not None else None)
 
 
 def capabilities(name: str, *, encodings: list[str] | None = None, pull: bool = False) -> lsp.ClientCapabilities:

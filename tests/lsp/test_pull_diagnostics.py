@@ -68,7 +68,8 @@ async def test_the_server_announces_pull_diagnostics(client: LanguageClient):
     opts = client.server_capabilities.diagnostic_provider
     assert opts.workspace_diagnostics is True
     assert opts.inter_file_dependencies is True
-    assert client.server_capabilities.text_document_sync.change == lsp.TextDocumentSyncKind.Incremental
+    sync = client.server_capabilities.text_document_sync
+    assert sync.change == lsp.TextDocumentSyncKind.Incremental and sync.open_close is True
 
 
 async def test_document_pull_after_open_and_edit_with_unchanged_reports(client: LanguageClient, tmp_path):

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
 from ..engine.analysis import Options, run_checks
@@ -56,9 +58,38 @@ class Snapshot:
         return idx
 
 
+class CargoLensProtocol(LanguageServerProtocol):
+    """pygls' protocol without its own copy of the open documents (we keep ours, ``DocumentStore``).
+
+    pygls applies every change to its copy before our handler runs, splitting lines with
+    ``str.splitlines`` (which also breaks at U+2028, U+0085, form feeds…); when a position lies past
+    the end of what it thinks the line is, it *clamps the client's Position object in place*, so our
+    handler saw a different range than the client sent and inserted text at the wrong column. It
+    also raised KeyError (reported to the user as "Error in server") for a didChange of a document
+    never opened. Here the three sync notifications go straight to our handlers."""
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params):
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+
 class CargoLensServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("cargo-lens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "cargo-lens", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=CargoLensProtocol,
+        )
         self.docs = DocumentStore()
         self.disk = FileSystem()  # long-lived disk caches, invalidated by watcher events
         self.shared = SharedCache()
