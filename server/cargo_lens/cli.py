@@ -161,7 +161,7 @@ def _print_human(ctx, diags, n_manifests: int) -> None:
         rest = d.message.split("\n")[1:]
         for extra in rest:
             if extra.strip():
-                print(f"  {paint('blue', '=')} {extra}")
+                print(f"  {paint('blue', '=')} {paint('bold', 'note')}: {extra}")
         for h in d.help:
             print(f"  {paint('blue', '=')} {paint('bold', 'help')}: {h}")
         print()
