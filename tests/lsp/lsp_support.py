@@ -46,6 +46,20 @@ def make_client() -> LanguageClient:
         ls.registrations.extend(params.registrations)
 
     features[lsp.CLIENT_REGISTER_CAPABILITY] = register_capability
+    client.configuration_requests = []  # type: ignore[attr-defined]
+    client.configuration_waiters = []  # type: ignore[attr-defined]
+
+    def configuration(ls, params: lsp.ConfigurationParams):
+        """Answer workspace/configuration from ``client.set_configuration(...)`` (as pytest-lsp
+        does), and keep the requests."""
+        ls.configuration_requests.append(params)
+        for fut in ls.configuration_waiters:
+            if not fut.done():
+                fut.set_result(params)
+        ls.configuration_waiters.clear()
+        return [ls.get_configuration(section=item.section, scope_uri=item.scope_uri) for item in params.items]
+
+    features[lsp.WORKSPACE_CONFIGURATION] = configuration
     register_lsp_features(client, features)
     return client
 
@@ -88,6 +102,19 @@ async def wait_until(client: LanguageClient, predicate: Callable[[], bool], meth
                 await client.wait_for_notification(method)
     except TimeoutError:
         raise AssertionError(f"timed out after {timeout}s waiting for {what or method}") from None
+
+
+async def wait_for_configuration_request(client: LanguageClient, seen: int, timeout: float = TIMEOUT) -> None:
+    """Wait until the client has answered more than ``seen`` workspace/configuration requests
+    (a request, so ``wait_for_notification`` cannot see it)."""
+    if len(client.configuration_requests) > seen:
+        return
+    fut = asyncio.get_running_loop().create_future()
+    client.configuration_waiters.append(fut)
+    try:
+        await asyncio.wait_for(fut, timeout)
+    except TimeoutError:
+        raise AssertionError(f"no workspace/configuration request within {timeout}s") from None
 
 
 def diags(client: LanguageClient, path: Path | str) -> list[lsp.Diagnostic]:

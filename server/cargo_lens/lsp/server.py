@@ -250,11 +250,13 @@ class CargoLensServer(LanguageServer):
         settings, problems = parse_settings(raw, known)
         self.settings = settings
         logging.getLogger("cargo_lens").setLevel({"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}[settings.log_level])
+        # Show a problem once while it lasts (settings are re-read on every change, and a storm of
+        # identical popups helps nobody); once fixed it is forgotten, so breaking it again shows it.
         new = [p for p in problems if p not in self._reported_settings]
+        self._reported_settings = set(problems)
         for p in problems:
             self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Warning, f"cargo-lens: {p}"))
         if new:
-            self._reported_settings.update(new)
             self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Warning, "cargo-lens settings: " + "; ".join(new)))
 
     def register_watchers(self) -> None:
