@@ -20,7 +20,9 @@ TESTS_DIR = Path(__file__).resolve().parent
 REPO_DIR = TESTS_DIR.parent
 SERVER_DIR = REPO_DIR / "server"
 
-for _p in (TESTS_DIR, SERVER_DIR):
+# importlib import mode (pyproject) lets test files in different folders share a name; the
+# helper modules they import are found through these paths.
+for _p in (TESTS_DIR, TESTS_DIR / "lsp", SERVER_DIR):
     if str(_p) not in sys.path:
         sys.path.insert(0, str(_p))
 

@@ -449,11 +449,6 @@ def test_overlay_files_are_seen(root: Path) -> None:
     assert g(root, "crates/b/*", fs) == ["crates/b/Cargo.toml"]
 
 
-@pytest.mark.xfail(
-    reason="FileSystem.list_dir lists an overlay file only in its direct parent, so a directory "
-    "that exists only in the overlay is invisible to wildcards (fix belongs in engine/fs.py)",
-    strict=False,
-)
 def test_overlay_only_directory_matches_wildcards(root: Path) -> None:
     make(root, "crates/a/")
     fs = FileSystem(overlay={f"{root}/crates/new/Cargo.toml": "[package]\n"})

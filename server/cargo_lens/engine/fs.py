@@ -65,8 +65,7 @@ class FileSystem:
         self._listing: dict[str, list[str]] = {}
         self._overlay_children: dict[str, set[str]] = {}
         for p in self._overlay:
-            parent, name = posixpath.split(p)
-            self._overlay_children.setdefault(parent, set()).add(name)
+            self._add_overlay_ancestors(p)
 
     def with_overlay(self, overlay: Mapping[str, str]) -> "FileSystem":
         """A view with other unsaved buffers that shares this view's disk caches.
@@ -172,8 +171,20 @@ class FileSystem:
                     del self._overlay_children[parent]
         else:
             self._overlay[path] = text
-            self._overlay_children.setdefault(parent, set()).add(name)
+            self._add_overlay_ancestors(path)
         self._listing.pop(parent, None)
+
+    def _add_overlay_ancestors(self, path: str) -> None:
+        # An unsaved `crates/new/Cargo.toml` makes `crates/new` a directory that globs see.
+        child = path
+        while True:
+            parent, name = posixpath.split(child)
+            kids = self._overlay_children.setdefault(parent, set())
+            if name in kids or parent == child:
+                return
+            kids.add(name)
+            self._listing.pop(parent, None)
+            child = parent
 
     # -- internals ---------------------------------------------------------------------------
 
