@@ -9,12 +9,15 @@ import concurrent.futures
 import hashlib
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
+from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
@@ -27,6 +30,7 @@ from ..engine.workspace import Context, SharedCache
 from . import convert
 from .documents import DocumentStore, path_to_uri, uri_to_path
 from .settings import Settings, parse_settings
+from .transport import serve_stdio
 
 log = logging.getLogger("cargo_lens.lsp")
 
@@ -68,6 +72,14 @@ class CargoLensProtocol(LanguageServerProtocol):
     also raised KeyError (reported to the user as "Error in server") for a didChange of a document
     never opened. Here the three sync notifications go straight to our handlers."""
 
+    def handle_message(self, message):
+        # LSP: "If a server receives requests after a shutdown request those requests should
+        # error with InvalidRequest" (pygls drops them, and the client waits forever).
+        if self._shutdown and isinstance(message, RPCRequest) and message.method != lsp.EXIT:
+            self._send_response(message.id, error=JsonRpcInvalidRequest("the server is shutting down").to_response_error())
+            return
+        super().handle_message(message)
+
     @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params):
         if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_OPEN)) is not None:
@@ -104,6 +116,19 @@ class CargoLensServer(LanguageServer):
         self._published: dict[str, tuple] = {}
         self._reported_settings: set[str] = set()
         self._init_options = None
+
+    def start_io(self, stdin=None, stdout=None) -> int:
+        """Serve over stdio with our own framing (see transport.py); returns the exit status."""
+        self._stop_event = threading.Event()
+        try:
+            return asyncio.run(serve_stdio(self, stdin, stdout))
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; stopping")
+            return 1
+        except KeyboardInterrupt:
+            return 130
+        finally:
+            self.shutdown()
 
     # -- client facts ------------------------------------------------------------------------
 
@@ -479,6 +504,5 @@ def serve(tcp_port: int | None = None) -> int:
     server = create_server()
     if tcp_port is not None:
         server.start_tcp("127.0.0.1", tcp_port)
-    else:
-        server.start_io()
-    return 0
+        return 0
+    return server.start_io()
