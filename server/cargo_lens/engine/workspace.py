@@ -11,6 +11,7 @@ reader can check each against `src/cargo/core/workspace.rs`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import posixpath
@@ -448,6 +449,10 @@ class Session:
                 entry = manifest_mod.workspace_dependency(value.manifest.data.get("workspace", {}), d.key) or {}
                 rel = entry.get("path") if isinstance(entry.get("path"), str) else None
                 base = value.root_dir
+                # The package name comes from the inherited entry; a `package` key beside
+                # `workspace = true` is not used by cargo.
+                renamed = entry.get("package")
+                d = dataclasses.replace(d, package=renamed if isinstance(renamed, str) else d.key)
             if rel is None or d.has_git:
                 continue
             deps.append((d, normalize(join(normalize(join(base, rel)), MANIFEST))))
