@@ -26,6 +26,8 @@ from . import (
     not_a_member,
     path_dependency_missing,
     pointer_not_a_root,
+    schema_unknown_key,
+    schema_wrong_type,
     toml_syntax,
     unreadable_manifest,
 )
@@ -36,6 +38,8 @@ MODULES = (
     unreadable_manifest,
     invalid_manifest,
     inherited_missing,
+    schema_unknown_key,
+    schema_wrong_type,
     member_manifest_missing,
     member_glob_invalid,
     member_load_failure,
