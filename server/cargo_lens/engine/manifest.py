@@ -89,6 +89,17 @@ class Manifest:
     def is_virtual(self) -> bool:
         return self.workspace is not None and not self.has_package
 
+    def workspace_fingerprint(self) -> str:
+        """The `[workspace]` table as text, the part of a root its members' problems depend on:
+        editing anything else in the root (its own package, comments) keeps member caches."""
+        fp = self.problem_cache.get("__workspace_fingerprint__")
+        if fp is None:
+            import json
+
+            fp = json.dumps(self.data.get("workspace"), sort_keys=True, default=str)
+            self.problem_cache["__workspace_fingerprint__"] = fp
+        return fp
+
     def span(self, key_path: tuple, at: str = "value"):
         return self.doc.span_of(key_path, at) if self.doc else None
 

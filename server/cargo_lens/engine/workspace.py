@@ -311,9 +311,9 @@ class _Lookup:
 
     def key(self):
         kind, value = self.resolve()
-        # The root's text is part of the key: editing `[workspace.dependencies]` changes the
-        # problems of every member that inherits from it.
-        return ("root", value.manifest.path, value.manifest.text) if kind == "root" else ("error", value)
+        # The root's `[workspace]` table is part of the key: editing `[workspace.dependencies]`
+        # changes the problems of every member that inherits from it; other root edits do not.
+        return ("root", value.manifest.path, value.manifest.workspace_fingerprint()) if kind == "root" else ("error", value)
 
 
 # -- one cargo invocation ----------------------------------------------------------------------
