@@ -8,9 +8,12 @@ and a lone `\\r` — not U+2028 and friends, which ``str.splitlines`` would also
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Literal
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
+
+_BREAK = re.compile(r"\r\n?|\n")
 
 
 def _units(s: str, encoding: Encoding) -> int:
@@ -36,16 +39,7 @@ class LineIndex:
                 starts.append(i + 1)
                 i = find("\n", i + 1)
         else:
-            i, n = 0, len(text)
-            while i < n:
-                ch = text[i]
-                if ch == "\n":
-                    starts.append(i + 1)
-                elif ch == "\r":
-                    if i + 1 < n and text[i + 1] == "\n":
-                        i += 1
-                    starts.append(i + 1)
-                i += 1
+            starts.extend(m.end() for m in _BREAK.finditer(text))
         self.starts = starts
 
     @property
@@ -62,10 +56,17 @@ class LineIndex:
         return self.text[start:end].rstrip("\r\n")
 
     def position(self, offset: int, encoding: Encoding = "utf-16") -> tuple[int, int]:
-        """0-based (line, character) of a code-point offset."""
+        """0-based (line, character) of a code-point offset.
+
+        Offsets out of the text are clamped to it; one between the ``\\r`` and ``\\n`` of a CRLF is
+        taken as the end of its line, since LSP has no position inside a line break.
+        """
         offset = max(0, min(offset, len(self.text)))
         line = self.line_of(offset)
         start = self.starts[line]
+        if line + 1 < len(self.starts) and offset == self.starts[line + 1] - 1 and self.text[offset] == "\n":
+            if offset > start and self.text[offset - 1] == "\r":
+                offset -= 1
         return line, _units(self.text[start:offset], encoding)
 
     def offset(self, line: int, character: int, encoding: Encoding = "utf-16") -> int:
