@@ -24,7 +24,7 @@ import { CrashTracker } from './crash';
 import { ActionId, fileState, findServer, ProbeResult, ServerCommand } from './discovery';
 import { ExplainDocuments } from './explain';
 import { Action, Level, Notifier } from './notifier';
-import { RecordingOutputChannel } from './output';
+import { OutputChannel } from './output';
 import { initializationOptions, readSettings, SECTION, serverPayload, ServerSettings, settingsCommandFor } from './settings';
 import { parseSummary, StatusItems, Summary } from './status';
 
@@ -48,7 +48,6 @@ export const OWN_COMMANDS = new Set([
   'cargoLens.showProblem',
   'cargoLens.workspaceSummary',
 ]);
-export const INSTALL_HINT_KEY = 'install';
 
 export function isManifest(uri: vscode.Uri): boolean {
   return uri.scheme === 'file' && /(^|\/)Cargo\.toml$/.test(uri.path);
@@ -126,7 +125,7 @@ export function isUnknownCommandError(err: unknown): boolean {
 }
 
 export class Controller implements vscode.Disposable {
-  readonly output: RecordingOutputChannel;
+  readonly output: OutputChannel;
   readonly notifier: Notifier;
   readonly status: StatusItems;
   readonly crashes: CrashTracker;
@@ -135,6 +134,10 @@ export class Controller implements vscode.Disposable {
   server: ServerCommand | undefined;
   /** The server processes this controller started and that have not exited, by generation. */
   readonly spawned = new Map<number, cp.ChildProcess>();
+  /** The last lines the latest server process wrote to stderr (a Python traceback's end, usually). */
+  private stderrTail: string[] = [];
+  /** Resolves when a server process's output has been read to the end, by generation. */
+  private readonly outputDone = new Map<number, Promise<void>>();
 
   private readonly deps: Required<Omit<ControllerDeps, 'probePython' | 'crashes'>> & Pick<ControllerDeps, 'probePython'>;
   private readonly disposables: vscode.Disposable[] = [];
@@ -160,7 +163,7 @@ export class Controller implements vscode.Disposable {
       probePython: deps.probePython,
     };
     this.crashes = deps.crashes ?? new CrashTracker();
-    this.output = new RecordingOutputChannel(vscode.window.createOutputChannel('cargo-lens'));
+    this.output = new OutputChannel(vscode.window.createOutputChannel('cargo-lens'));
     this.notifier = new Notifier((line) => this.output.info(line));
     this.status = new StatusItems();
     this.explainDocs = new ExplainDocuments();
@@ -300,7 +303,6 @@ export class Controller implements vscode.Disposable {
     const client = this.createClient(server, gen, cwd);
     this.client = client;
     this.status.setState('starting', server.description);
-    this.output.mark();
     this.output.info(`starting ${server.description}`);
     try {
       await client.start();
@@ -406,6 +408,21 @@ export class Controller implements vscode.Disposable {
         return;
       }
       this.spawned.set(gen, child);
+      const tail: string[] = [];
+      this.stderrTail = tail;
+      let partial = '';
+      const keep = (line: string) => {
+        if (line.trim() === '') return;
+        tail.push(line.trim());
+        if (tail.length > 20) tail.shift();
+      };
+      child.stderr?.on('data', (data: Buffer | string) => {
+        const parts = (partial + data.toString()).split(/\r?\n/);
+        partial = parts.pop() ?? '';
+        parts.forEach(keep);
+      });
+      child.stderr?.on('end', () => keep(partial));
+      this.outputDone.set(gen, new Promise<void>((done) => child.once('close', () => done())));
       child.once('spawn', () => {
         this.output.info(`server process ${child.pid}: ${server.command} ${args.join(' ')}`);
         resolve(child);
@@ -416,6 +433,7 @@ export class Controller implements vscode.Disposable {
       child.once('exit', (code, signal) => {
         this.output.info(`server process ${child.pid} exited (${code !== null ? `code ${code}` : `signal ${signal}`})`);
         if (this.spawned.get(gen) === child) this.spawned.delete(gen);
+        for (const g of this.outputDone.keys()) if (g < gen) this.outputDone.delete(g);
       });
     });
   }
@@ -432,12 +450,16 @@ export class Controller implements vscode.Disposable {
             : err.message;
       message = `cargo-lens: could not start the language server ${server.command}: ${why}.`;
     } else {
-      const said = this.output.lastServerLine();
+      const said = this.lastServerLine();
       message = `cargo-lens: the language server ${server.description} failed to start: ${errorText(err)}${said ? ` (it said: ${said})` : ''}.`;
     }
     this.status.setState('stopped', message);
     const ids: ActionId[] = server.source === 'setting' ? ['showOutput', 'setServerPath', 'restart'] : ['showOutput', 'restart'];
     this.report(`start-failed:${server.command}`, 'error', message, this.actions(ids, ''));
+  }
+
+  private lastServerLine(): string | undefined {
+    return this.stderrTail.length > 0 ? this.stderrTail[this.stderrTail.length - 1] : undefined;
   }
 
   /** errorHandler.closed: the connection closed without our asking. */
@@ -463,13 +485,17 @@ export class Controller implements vscode.Disposable {
         });
       }, decision.delayMs);
     } else {
-      const said = this.output.lastServerLine();
       const when = wasRunning ? 'exited unexpectedly' : 'exited while starting';
-      const message =
-        `cargo-lens: the language server ${when} ${decision.count} times in ${this.crashes.windowMs / 60000} minutes, so it is not restarted again.` +
-        (said ? ` Last output: ${said.length > 200 ? said.slice(0, 197) + '…' : said}` : ' The output may say why.');
-      this.status.setState('stopped', message);
-      this.report('crashed', 'error', message, this.actions(['showOutput', 'restart'], ''));
+      // Quote the server's last words: wait (briefly) until its stderr has been read to the end.
+      void Promise.race([this.outputDone.get(gen) ?? Promise.resolve(), delay(1000)]).then(() => {
+        if (gen !== this.generation || this.disposed) return; // restarted or stopped meanwhile
+        const said = this.lastServerLine();
+        const message =
+          `cargo-lens: the language server ${when} ${decision.count} times in ${this.crashes.windowMs / 60000} minutes, so it is not restarted again.` +
+          (said ? ` Last output: ${said.length > 200 ? said.slice(0, 197) + '…' : said}` : ' The output may say why.');
+        this.status.setState('stopped', message);
+        this.report('crashed', 'error', message, this.actions(['showOutput', 'restart'], ''));
+      });
       // After the client has finished handling the close (it is then stopped; this only tidies up).
       if (client !== undefined) setTimeout(() => void this.disposeClient(client, gen), 0);
     }

@@ -1,16 +1,9 @@
-// One output channel for the extension, the server's stderr and LSP traces, kept across restarts.
-// It remembers the last lines written, so that a message about a server that keeps exiting can
-// quote what the server said (a Python traceback's last line, usually).
+// One output channel for the extension, the server's stderr and LSP traces, kept across restarts
+// (vscode-languageclient would otherwise make one per client).
 import * as vscode from 'vscode';
 
-export class RecordingOutputChannel implements vscode.OutputChannel {
-  private partial = '';
-  private readonly lines: string[] = [];
-
-  constructor(
-    private readonly inner: vscode.OutputChannel,
-    private readonly keep = 50,
-  ) {}
+export class OutputChannel implements vscode.OutputChannel {
+  constructor(private readonly inner: vscode.OutputChannel) {}
 
   get name(): string {
     return this.inner.name;
@@ -18,12 +11,10 @@ export class RecordingOutputChannel implements vscode.OutputChannel {
 
   append(value: string): void {
     this.inner.append(value);
-    this.record(value);
   }
 
   appendLine(value: string): void {
     this.inner.appendLine(value);
-    this.record(value + '\n');
   }
 
   replace(value: string): void {
@@ -53,31 +44,5 @@ export class RecordingOutputChannel implements vscode.OutputChannel {
   /** The extension's own lines. */
   info(message: string): void {
     this.appendLine(`[cargo-lens ${new Date().toLocaleTimeString()}] ${message}`);
-  }
-
-  /** Marks where the output of one server process starts. */
-  mark(): number {
-    this.lines.length = 0;
-    this.partial = '';
-    return 0;
-  }
-
-  /** The last non-empty line written since `mark()` that is not one of the extension's own or a client log line. */
-  lastServerLine(): string | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
-      const line = this.lines[i].trim();
-      if (line === '' || line.startsWith('[cargo-lens ') || /^\[(Info|Warn|Error|Debug|Trace|LSP)\s*-/.test(line)) continue;
-      return line;
-    }
-    return undefined;
-  }
-
-  private record(text: string): void {
-    const parts = (this.partial + text).split(/\r?\n/);
-    this.partial = parts.pop() ?? '';
-    for (const p of parts) {
-      this.lines.push(p);
-      if (this.lines.length > this.keep) this.lines.shift();
-    }
   }
 }
