@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
+import inspect
+import json
 import logging
 import os
 import threading
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.exceptions import FeatureRequestError, JsonRpcInvalidRequest
 from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 
@@ -72,6 +74,33 @@ class CargoLensProtocol(LanguageServerProtocol):
     also raised KeyError (reported to the user as "Error in server") for a didChange of a document
     never opened. Here the three sync notifications go straight to our handlers."""
 
+    transport_closed = False
+
+    def _send_data(self, data) -> None:
+        """pygls' ``_send_data`` with two fixes. A failed write (the client went away, stdout was
+        closed by `exit`) reported the error with window/showMessage, which is itself a write that
+        fails, and so on: the server spun forever on a dead pipe. Now the first failure marks the
+        transport closed, is logged once, and later messages are dropped. And Content-Length
+        counts the encoded bytes."""
+        if not data or self.transport_closed:
+            return
+        if self.writer is None:
+            log.error("no transport to send on")
+            return
+        try:
+            body = json.dumps(data, default=self._serialize_message).encode(self.CHARSET)
+        except Exception:
+            log.exception("cannot serialise a message for the client; dropped")
+            return
+        header = f"Content-Length: {len(body)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+        try:
+            res = self.writer.write(header.encode("ascii") + body)
+            if inspect.isawaitable(res):
+                asyncio.ensure_future(res)
+        except (OSError, ValueError) as err:  # BrokenPipeError, "I/O operation on closed file"
+            self.transport_closed = True
+            log.warning("cannot write to the client any more (%s); dropping further messages", err)
+
     def handle_message(self, message):
         # LSP: "If a server receives requests after a shutdown request those requests should
         # error with InvalidRequest" (pygls drops them, and the client waits forever).
@@ -116,6 +145,19 @@ class CargoLensServer(LanguageServer):
         self._published: dict[str, tuple] = {}
         self._reported_settings: set[str] = set()
         self._init_options = None
+        self._errors_shown: set[str] = set()
+
+    def report_server_error(self, error: Exception, source) -> None:
+        """pygls shows every error outside a request as a popup; a handler failing on each
+        keystroke would be a popup per keystroke. Show each distinct error once, log them all."""
+        log.error("internal error (%s): %s", getattr(source, "__name__", source), error)
+        if source is FeatureRequestError or self.protocol.transport_closed:
+            return  # a request's error goes back in its response
+        key = f"{type(error).__name__}: {error}"
+        if key in self._errors_shown:
+            return
+        self._errors_shown.add(key)
+        self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"cargo-lens: internal error: {error}"))
 
     def start_io(self, stdin=None, stdout=None) -> int:
         """Serve over stdio with our own framing (see transport.py); returns the exit status."""
