@@ -146,6 +146,9 @@ class CargoLensServer(LanguageServer):
         self._reported_settings: set[str] = set()
         self._init_options = None
         self._errors_shown: set[str] = set()
+        self._fs_lock = threading.Lock()
+        self._fs_events: list[tuple[str, str]] = []
+        self._fs_draining = False
 
     def report_server_error(self, error: Exception, source) -> None:
         """pygls shows every error outside a request as a popup; a handler failing on each
@@ -212,11 +215,10 @@ class CargoLensServer(LanguageServer):
             self._generation += 1
             overlay = {d.path: d.text for d in self.docs.all()}
             versions = {d.path: d.version for d in self.docs.all()}
-            manifests = list(dict.fromkeys(self.manifests + [p for p in overlay if _is_manifest(p)]))
             started = time.perf_counter()
             try:
                 snap = await loop.run_in_executor(
-                    self._pool, self._analyze, self._generation, overlay, versions, manifests, self.options()
+                    self._pool, self._analyze, self._generation, overlay, versions, self.options()
                 )
             except Exception:
                 log.exception("analysis failed")
@@ -226,7 +228,10 @@ class CargoLensServer(LanguageServer):
             log.debug("analysis %d took %.1f ms", snap.generation, (time.perf_counter() - started) * 1000)
             self._publish(snap)
 
-    def _analyze(self, generation, overlay, versions, manifests, options) -> Snapshot:
+    def _analyze(self, generation, overlay, versions, options) -> Snapshot:
+        # The manifest list is read here, in the worker, after any file-system events queued
+        # before this run were applied (same single worker): never a list older than the disk view.
+        manifests = list(dict.fromkeys(self.manifests + [p for p in overlay if _is_manifest(p)]))
         ctx = Context(self.disk.with_overlay(overlay), shared=self.shared)
         diags = run_checks(ctx, manifests, options)
         by_file: dict[str, list[Diagnostic]] = {m: [] for m in manifests}
@@ -269,6 +274,52 @@ class CargoLensServer(LanguageServer):
                 )
         if changed and self.client_pulls and self._cap("workspace", "diagnostics", "refresh_support", default=False):
             self.workspace_diagnostic_refresh(None)
+
+    # -- the file system -----------------------------------------------------------------------
+
+    def file_events(self, events: list[tuple[str, str]], analyse: bool = True) -> None:
+        """Queue (path, kind) events — kind: created | changed | deleted | reopened — and analyse
+        again. They are applied in the analysis worker, so the disk caches are never changed
+        under a running analysis, and a rescan of the folders never blocks the event loop.
+        Bursts (a `git checkout`, a build writing thousands of files) are applied in one go."""
+        with self._fs_lock:
+            self._fs_events.extend(events)
+            start = not self._fs_draining
+            self._fs_draining = True
+        if start:
+            self._pool.submit(self._drain_file_events)
+        if analyse:
+            self.request_analysis()  # queued behind the drain in the single worker
+
+    def _drain_file_events(self) -> None:
+        while True:
+            with self._fs_lock:
+                events, self._fs_events = self._fs_events, []
+                if not events:
+                    self._fs_draining = False
+                    return
+            try:
+                self._apply_file_events(events)
+            except Exception:
+                log.exception("applying file-system events failed")
+
+    def _apply_file_events(self, events: list[tuple[str, str]]) -> None:
+        rescan = False
+        known = self.manifests
+        for path, kind in events:
+            self.disk.invalidate(path)
+            if kind in ("created", "deleted"):
+                self.disk.invalidate_tree(path)
+                if _is_manifest(path):
+                    rescan = True
+                elif kind == "created":
+                    rescan = rescan or os.path.isdir(path)  # may hold manifests (moved in, checkout)
+                else:
+                    prefix = path.rstrip("/") + "/"
+                    rescan = rescan or any(m.startswith(prefix) for m in known)
+        self.shared.bump()
+        if rescan:
+            self.manifests = self.scan_folders()
 
     # -- workspace folders -------------------------------------------------------------------
 
@@ -398,30 +449,26 @@ def create_server() -> CargoLensServer:
     def did_save(ls: CargoLensServer, params):
         path = uri_to_path(params.text_document.uri)
         if path:
-            ls.disk.invalidate(path)
+            # the buffer (open, so it is what we analyse) is now also on disk: nothing to re-analyse
+            ls.file_events([(path, "changed")], analyse=False)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: CargoLensServer, params: lsp.DidCloseTextDocumentParams):
         doc = ls.docs.close(params.text_document.uri)
         if doc is not None:
-            ls.disk.invalidate(doc.path)  # the disk copy speaks again
-            ls.request_analysis()
+            ls.file_events([(doc.path, "changed")])  # the disk copy speaks again
 
     @ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: CargoLensServer, params: lsp.DidChangeWatchedFilesParams):
-        rescan = False
+        kinds = {lsp.FileChangeType.Created: "created", lsp.FileChangeType.Changed: "changed",
+                 lsp.FileChangeType.Deleted: "deleted"}
+        events = []
         for ev in params.changes:
             path = uri_to_path(ev.uri)
-            if path is None:
-                continue
-            ls.disk.invalidate(path)
-            if ev.type != lsp.FileChangeType.Changed:
-                ls.disk.invalidate_tree(path)
-                rescan = True
-        ls.shared.bump()
-        if rescan:
-            ls.manifests = ls.scan_folders()
-        ls.request_analysis()
+            if path is not None:
+                events.append((path, kinds.get(ev.type, "created")))
+        if events:
+            ls.file_events(events)
 
     @ls.feature(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     async def did_change_folders(ls: CargoLensServer, params: lsp.DidChangeWorkspaceFoldersParams):
