@@ -534,6 +534,7 @@ def create_server() -> CargoLensServer:
         want = params.range
         start = index.offset(want.start.line, want.start.character, ls.encoding)
         end = index.offset(want.end.line, want.end.character, ls.encoding)
+        start, end = min(start, end), max(start, end)  # a range given backwards
         doc_changes = bool(ls._cap("workspace", "workspace_edit", "document_changes", default=False))
         versions = {d.path: d.version for d in ls.docs.all()}
         actions = []

@@ -125,6 +125,12 @@ class FramedReader:
 
 
 def _error(protocol, msg_id: Any, exc: JsonRpcException) -> None:
+    if msg_id is None:
+        # JSON-RPC 2.0: "If there was an error in detecting the id ... it MUST be Null". pygls'
+        # converter drops None fields, which would leave the response without an id at all.
+        err = exc.to_response_error()
+        protocol._send_data({"jsonrpc": "2.0", "id": None, "error": {"code": int(err.code), "message": err.message}})
+        return
     protocol._send_response(msg_id, error=exc.to_response_error())
 
 
