@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.editors, pytest.mark.slow]
+editors = [pytest.mark.editors, pytest.mark.slow]
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -75,6 +75,15 @@ def _env() -> dict[str, str]:
     return env
 
 
+def _marked(*marks):
+    def wrap(f):
+        for m in reversed(marks):
+            f = m(f)
+        return f
+    return wrap
+
+
+@_marked(*editors)
 def test_vscode_code_server():
     """code-server + the built VSIX: CL301 squiggle, Problems panel, hover, exclude quick fix, root
     Cargo.toml saved with the exclude entry, warning gone."""
@@ -94,6 +103,7 @@ def test_vscode_code_server():
     assert "PASS:" in run.stdout
 
 
+@_marked(*editors)
 def test_neovim_headless():
     """Headless Neovim with the README's config: CL301 pushed, code actions, exclude quick fix applied
     with apply_workspace_edit and written, warning gone."""
@@ -104,3 +114,18 @@ def test_neovim_headless():
     assert run.returncode == 0, "the Neovim test failed: " + "\n".join(
         line for line in run.stdout.splitlines() if "FAIL" in line)
     assert "PASS:" in run.stdout
+
+
+def test_readme_shows_the_neovim_config_the_test_uses():
+    """The README's Neovim 0.7 snippet is tests/editors/neovim/cargo_lens.lua, verbatim."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    config = (HERE / "neovim" / "cargo_lens.lua").read_text(encoding="utf-8")
+    assert f"```lua\n{config}```" in readme
+
+
+def test_readme_screenshot_is_small():
+    """The README's VS Code screenshot exists and stays small (it was taken by the VS Code test)."""
+    png = REPO / "docs" / "vscode-cargo-lens.png"
+    assert "(docs/vscode-cargo-lens.png)" in (REPO / "README.md").read_text(encoding="utf-8")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_size <= 200 * 1024

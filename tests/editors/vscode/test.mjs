@@ -375,7 +375,7 @@ async function main() {
   for (const want of [
     "joins the workspace only through", // the diagnostic
     "CL301",
-    "path dependency", // the server's hover on the key
+    "path dependency dep → crates/dep", // the server's hover on the key
     "cargo#15023",
   ]) {
     if (!hoverText.includes(want)) throw new Error(`the hover lacks ${JSON.stringify(want)}: ${hoverText}`);
