@@ -261,3 +261,14 @@ async def test_a_cleared_problem_in_an_unopened_manifest_is_cleared_in_the_clien
     (tmp_path / "crates/x/src/lib.rs").write_text("")
     Doc(client, tmp_path / "crates/x/Cargo.toml", text=package("x"))
     await wait_codes(client, root, [])
+
+
+async def test_uris_are_answered_as_the_client_spelled_them(client: LanguageClient, tmp_path):
+    """A directory with a space, `+`, `@` and `é`: pathlib (like VS Code) percent-encodes them all;
+    the server must publish for the open document under the very URI the client opened it with."""
+    root = tmp_path / "my crates+@é"
+    gated_workspace(root)
+    doc = Doc(client, root / "crates/entry/Cargo.toml")
+    assert "%20" in doc.uri and "%2B" in doc.uri and "%40" in doc.uri and "%C3%A9" in doc.uri
+    await wait_codes(client, doc.path, ["CL301"])
+    assert last_published(client, doc.path).uri == doc.uri

@@ -22,7 +22,7 @@ def lsp_range(index: LineIndex, span: tuple[int, int], encoding: Encoding) -> ls
     return lsp.Range(lsp.Position(sl, sc), lsp.Position(el, ec))
 
 
-def lsp_diagnostic(d: Diagnostic, index_of, encoding: Encoding, related_support: bool) -> lsp.Diagnostic:
+def lsp_diagnostic(d: Diagnostic, index_of, encoding: Encoding, related_support: bool, uri_of=path_to_uri) -> lsp.Diagnostic:
     message = d.message
     if d.help:
         message += "\n" + "\n".join(f"help: {h}" for h in d.help)
@@ -30,7 +30,7 @@ def lsp_diagnostic(d: Diagnostic, index_of, encoding: Encoding, related_support:
     if related_support and d.related:
         related = [
             lsp.DiagnosticRelatedInformation(
-                lsp.Location(path_to_uri(r.file), lsp_range(index_of(r.file), r.span, encoding)), r.message
+                lsp.Location(uri_of(r.file), lsp_range(index_of(r.file), r.span, encoding)), r.message
             )
             for r in d.related
         ]
@@ -45,7 +45,8 @@ def lsp_diagnostic(d: Diagnostic, index_of, encoding: Encoding, related_support:
     )
 
 
-def workspace_edit(fix: Fix, index_of, encoding: Encoding, versions: dict[str, int | None], document_changes: bool) -> lsp.WorkspaceEdit:
+def workspace_edit(fix: Fix, index_of, encoding: Encoding, versions: dict[str, int | None], document_changes: bool,
+                   uri_of=path_to_uri) -> lsp.WorkspaceEdit:
     """A fix's edits, grouped per file; versioned where the client supports it, so an edit
     computed for an older buffer is refused rather than applied to the wrong text."""
     per_file: dict[str, list[lsp.TextEdit]] = {}
@@ -55,9 +56,9 @@ def workspace_edit(fix: Fix, index_of, encoding: Encoding, versions: dict[str, i
         return lsp.WorkspaceEdit(
             document_changes=[
                 lsp.TextDocumentEdit(
-                    lsp.OptionalVersionedTextDocumentIdentifier(path_to_uri(f), versions.get(f)), edits
+                    lsp.OptionalVersionedTextDocumentIdentifier(uri_of(f), versions.get(f)), edits
                 )
                 for f, edits in per_file.items()
             ]
         )
-    return lsp.WorkspaceEdit(changes={path_to_uri(f): edits for f, edits in per_file.items()})
+    return lsp.WorkspaceEdit(changes={uri_of(f): edits for f, edits in per_file.items()})

@@ -26,7 +26,10 @@ def uri_to_path(uri: str) -> str | None:
 
 
 def path_to_uri(path: str) -> str:
-    return "file://" + quote(path, safe="/:@!$&'()*+,;=-._~")
+    """A `file:` URI spelled as VS Code, Neovim and pathlib spell it: every byte but unreserved
+    characters and `/` percent-encoded. (Clients that compare URIs as strings, as pytest-lsp and
+    some editors' caches do, must get back the spelling they use.)"""
+    return "file://" + quote(path, safe="/")
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Document:
 class DocumentStore:
     def __init__(self) -> None:
         self._docs: dict[str, Document] = {}
+        self._by_path: dict[str, Document] = {}
 
     def open(self, uri: str, version: int, text: str) -> Document | None:
         path = uri_to_path(uri)
@@ -54,22 +58,28 @@ class DocumentStore:
             return None
         doc = Document(uri, path, version, text)
         self._docs[uri] = doc
+        self._by_path[path] = doc
         return doc
 
     def get(self, uri: str) -> Document | None:
         return self._docs.get(uri)
 
     def close(self, uri: str) -> Document | None:
-        return self._docs.pop(uri, None)
+        doc = self._docs.pop(uri, None)
+        if doc is not None and self._by_path.get(doc.path) is doc:
+            del self._by_path[doc.path]
+        return doc
 
     def all(self) -> list[Document]:
         return list(self._docs.values())
 
     def by_path(self, path: str) -> Document | None:
-        for d in self._docs.values():
-            if d.path == path:
-                return d
-        return None
+        return self._by_path.get(path)
+
+    def uri_of(self, path: str) -> str:
+        """The URI to report ``path`` under: the open document's own spelling, else ours."""
+        doc = self._by_path.get(path)
+        return doc.uri if doc is not None else path_to_uri(path)
 
     def change(self, uri: str, version: int, changes, encoding: Encoding) -> Document | None:
         """Apply LSP content changes in order; returns None for a document never opened."""

@@ -244,7 +244,8 @@ class CargoLensServer(LanguageServer):
 
     def lsp_diagnostics(self, snap: Snapshot, path: str) -> list[lsp.Diagnostic]:
         related = bool(self._cap("text_document", "publish_diagnostics", "related_information", default=False))
-        return [convert.lsp_diagnostic(d, snap.index, self.encoding, related) for d in snap.diagnostics.get(path, [])]
+        return [convert.lsp_diagnostic(d, snap.index, self.encoding, related, self.docs.uri_of)
+                for d in snap.diagnostics.get(path, [])]
 
     def report(self, snap: Snapshot, path: str | None) -> tuple[list[lsp.Diagnostic], str]:
         """A file's diagnostics and their result id for pull clients. The id is a digest of what
@@ -269,7 +270,7 @@ class CargoLensServer(LanguageServer):
             if not self.client_pulls:
                 self.text_document_publish_diagnostics(
                     lsp.PublishDiagnosticsParams(
-                        uri=path_to_uri(path), diagnostics=self.lsp_diagnostics(snap, path), version=snap.versions.get(path)
+                        uri=self.docs.uri_of(path), diagnostics=self.lsp_diagnostics(snap, path), version=snap.versions.get(path)
                     )
                 )
         if changed and self.client_pulls and self._cap("workspace", "diagnostics", "refresh_support", default=False):
@@ -497,23 +498,27 @@ def create_server() -> CargoLensServer:
     @ls.feature(lsp.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostic(ls: CargoLensServer, params: lsp.WorkspaceDiagnosticParams):
         snap = await ls.wait_for_analysis()
-        previous = {p.uri: p.value for p in (params.previous_result_ids or [])}
+        # Keyed by path: the client may spell a URI differently from us (and re-encode ours).
+        previous = {}
+        for p in params.previous_result_ids or []:
+            path = uri_to_path(p.uri)
+            if path is not None:
+                previous[path] = (p.uri, p.value)
         items = []
-        reported = set()
         for path in snap.diagnostics:
-            uri = path_to_uri(path)
-            reported.add(uri)
+            client_uri, previous_id = previous.pop(path, (None, None))
+            uri = client_uri if client_uri is not None and ls.docs.by_path(path) is None else ls.docs.uri_of(path)
             diags, rid = ls.report(snap, path)
             version = snap.versions.get(path)
-            if previous.get(uri) == rid:
+            if previous_id == rid:
                 items.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=rid))
             else:
                 items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=diags, result_id=rid))
         # Files the client holds results for that are no longer analysed (closed, outside the
         # folders, deleted): an empty report, or the client would keep showing the old one.
         _, empty_rid = ls.report(snap, None)
-        for uri, rid in previous.items():
-            if uri not in reported and rid != empty_rid:
+        for path, (uri, rid) in previous.items():
+            if rid != empty_rid:
                 items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[], result_id=empty_rid))
         return lsp.WorkspaceDiagnosticReport(items=items)
 
@@ -543,7 +548,7 @@ def create_server() -> CargoLensServer:
             if d.span[1] < start or d.span[0] > end:
                 continue
             found = await loop.run_in_executor(ls._pool, d.all_fixes)
-            lsp_diag = convert.lsp_diagnostic(d, snap.index, ls.encoding, False)
+            lsp_diag = convert.lsp_diagnostic(d, snap.index, ls.encoding, False, ls.docs.uri_of)
             for fix in found:
                 actions.append(
                     lsp.CodeAction(
@@ -551,7 +556,7 @@ def create_server() -> CargoLensServer:
                         kind=lsp.CodeActionKind.QuickFix,
                         diagnostics=[lsp_diag],
                         is_preferred=fix.preferred or None,
-                        edit=convert.workspace_edit(fix, snap.index, ls.encoding, versions, doc_changes),
+                        edit=convert.workspace_edit(fix, snap.index, ls.encoding, versions, doc_changes, ls.docs.uri_of),
                     )
                 )
         return actions
