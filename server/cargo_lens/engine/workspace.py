@@ -202,6 +202,7 @@ class Context:
         self._expansions: dict[tuple[str, str], tuple] = {}
         self._root_configs: dict[str, RootConfig] = {}
         self._bodies: dict[tuple, tuple] = {}  # see Session._members_and_validation
+        self._recording: list | None = None  # manifests read while a memoised step runs
         home = self.env.get("CARGO_HOME") or (
             posixpath.join(self.env["HOME"], ".cargo") if self.env.get("HOME") else None
         )
@@ -213,7 +214,13 @@ class Context:
         if m is None:
             m = self.shared.read(path, self.fs) if self.shared is not None else manifest_mod.read(path, self.fs)
             self._manifests[path] = m
+        if self._recording is not None:
+            self._recording.append((path, m))
         return m
+
+    def still_valid(self, reads: tuple) -> bool:
+        """Whether every manifest recorded as read is still the same object (same text)."""
+        return all(self.manifest(p) is m for p, m in reads)
 
     def root_config(self, m: Manifest) -> RootConfig:
         cfg = self._root_configs.get(m.path)
@@ -225,12 +232,21 @@ class Context:
     def expand(self, pattern: str) -> tuple:
         """Glob expansion of one members entry: (matches, None) or ((), error). Cached."""
         found = self._expansions.get(pattern)
+        shared_key = None
+        if found is None and self.shared is not None:
+            # Unsaved manifests can make directories appear, so they are part of the key.
+            shared_key = (pattern, self.shared.generation, frozenset(self.fs.overlay_paths()))
+            found = self.shared.expansions.get(shared_key)
         if found is None:
             try:
                 found = (tuple(globs.glob(pattern, self.fs)), None)
             except (globs.PatternError, globs.GlobLimitError) as err:
                 found = ((), err)
-            self._expansions[pattern] = found
+            if shared_key is not None:
+                if len(self.shared.expansions) > 10_000:
+                    self.shared.expansions.clear()
+                self.shared.expansions[shared_key] = found
+        self._expansions[pattern] = found
         return found
 
     def registries(self, manifest_dir: str) -> frozenset[str]:
@@ -270,6 +286,9 @@ class SharedCache:
 
     def __init__(self) -> None:
         self.manifests: dict[str, Manifest] = {}
+        self.expansions: dict[tuple, tuple] = {}
+        self.prefixes: dict[str, tuple] = {}  # see Session._find_root_memoised
+        self.bodies: dict[tuple, tuple] = {}  # see Session._members_and_validation
         self.generation = 0
 
     def read(self, path: str, fs: FileSystem) -> Manifest:
@@ -384,12 +403,19 @@ class Session:
         lookup = _Lookup(self, m)
         key = (path, lookup.key() if m.inherits else None)
         cached = self.ctx._packages.get(key)
+        shared = self.ctx.shared
+        if cached is None and shared is not None:
+            # Across runs (the language server): the same text, root and file-system state
+            # give the same package; the manifest object lives exactly as long as its text.
+            cached = m.problem_cache.get(("package", shared.generation, key[1]))
         if cached is None:
             try:
                 cached = (self._read_fresh(m, lookup), None)
             except CargoFailure as err:
                 cached = (None, err)
-            self.ctx._packages[key] = cached
+            if shared is not None:
+                m.problem_cache[("package", shared.generation, key[1])] = cached
+        self.ctx._packages[key] = cached
         pkg, err = cached
         if m.workspace is not None and (pkg is not None or err.stage > 3):
             # cargo records a parsed root before normalising the rest of the file.
@@ -553,7 +579,7 @@ class Session:
     def run(self) -> WorkspaceResult:
         res = self.result
         try:
-            res.root_manifest = self.find_root(self.current)
+            res.root_manifest = self._find_root_memoised()
             self._members_and_validation()
             if res.root_manifest is not None and self.current not in res.reasons:
                 raise self._not_a_member_error()
@@ -569,6 +595,43 @@ class Session:
         res.session = self
         return res
 
+    def _find_root_memoised(self) -> str | None:
+        """`find_root` for the current manifest, remembered across analysis runs.
+
+        At the start of a run nothing is loaded, so the answer (and what it leaves in the
+        package cache and ws_roots) depends only on the manifests it read. The language
+        server re-analyses every manifest of the workspace on each keystroke; this keeps the
+        cost of the unchanged ones to a few identity checks.
+        """
+        shared = self.ctx.shared
+        if shared is None or self.packages or self.ws_roots or self.ctx._recording is not None:
+            return self.find_root(self.current)
+        memo = shared.prefixes.get(self.current)
+        if memo is not None and memo[0] == shared.generation and self.ctx.still_valid(memo[1]):
+            _, _, root, packages, ws_roots, diagnostics, error = memo
+            self.packages.update(packages)
+            self.ws_roots.update(ws_roots)
+            self._inheritance_diagnostic.update(diagnostics)
+            if error is not None:
+                raise error
+            return root
+        reads: list = []
+        self.ctx._recording = reads
+        root, error = None, None
+        try:
+            root = self.find_root(self.current)
+        except CargoFailure as err:
+            error = err
+        finally:
+            self.ctx._recording = None
+        shared.prefixes[self.current] = (
+            shared.generation, tuple(reads), root, dict(self.packages), dict(self.ws_roots),
+            dict(self._inheritance_diagnostic), error,
+        )
+        if error is not None:
+            raise error
+        return root
+
     def _members_and_validation(self) -> None:
         """`find_members` + `validate` (but the current-manifest check), shared between runs.
 
@@ -580,9 +643,21 @@ class Session:
         res = self.result
         root = res.root_manifest
         key = None
+        shared = self.ctx.shared
         if root is not None:
             key = (root, self.current == root, frozenset(self.ws_roots))
             memo = self.ctx._bodies.get(key)
+            if memo is None and shared is not None:
+                # Across runs too, as long as every manifest it read is unchanged.
+                found = shared.bodies.get(key)
+                if (
+                    found is not None
+                    and found[0] == shared.generation
+                    and found[1] == frozenset(self.ctx.fs.overlay_paths())
+                    and self.ctx.still_valid(found[2])
+                ):
+                    memo = found[3]
+                    self.ctx._bodies[key] = memo
             if memo is not None:
                 members, defaults, reasons, packages, ws_roots, error = memo
                 res.members, res.reasons = list(members), dict(reasons)
@@ -593,16 +668,26 @@ class Session:
                     raise error
                 return
         error = None
+        reads: list | None = None
+        if shared is not None and key is not None and self.ctx._recording is None:
+            reads = []
+            self.ctx._recording = reads
         try:
             self._find_members()
             self._validate()
         except CargoFailure as err:
             error = err
+        finally:
+            if reads is not None:
+                self.ctx._recording = None
         if key is not None and not (error is not None and error.code == "pointer-not-a-root"):
             defaults = list(res.default_members) if self.current == root else None
-            self.ctx._bodies[key] = (
-                tuple(res.members), defaults, dict(res.reasons), dict(self.packages), dict(self.ws_roots), error
-            )
+            memo = (tuple(res.members), defaults, dict(res.reasons), dict(self.packages), dict(self.ws_roots), error)
+            self.ctx._bodies[key] = memo
+            if reads is not None:
+                # The packages loaded before (the current one, its ancestors) are inputs too.
+                before = tuple((p, pkg.manifest) for p, pkg in self.packages.items())
+                shared.bodies[key] = (shared.generation, frozenset(self.ctx.fs.overlay_paths()), tuple(reads) + before, memo)
         if error is not None:
             raise error
 

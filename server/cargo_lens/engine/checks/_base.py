@@ -28,6 +28,7 @@ class CheckContext:
     host: object = None  # cfg.TargetCfg
     severity: dict[str, str] = field(default_factory=dict)
     _results: dict[str, WorkspaceResult] = field(default_factory=dict)
+    _files: list[str] | None = None
 
     def result(self, manifest: str) -> WorkspaceResult:
         res = self._results.get(manifest)
@@ -49,12 +50,14 @@ class CheckContext:
         return [r for r in roots.values() if r.error is None]
 
     def files(self) -> list[str]:
-        """The checked manifests and the manifests of their workspaces."""
-        seen = dict.fromkeys(self.manifests)
-        for res in self.results():
-            for p in res.packages:
-                seen.setdefault(p)
-        return list(seen)
+        """The checked manifests and the manifests of their workspaces (computed once)."""
+        if self._files is None:
+            seen = dict.fromkeys(self.manifests)
+            for res in self.results():
+                for p in res.packages:
+                    seen.setdefault(p)
+            self._files = list(seen)
+        return self._files
 
     def failures(self) -> list[CargoFailure]:
         """Every distinct error cargo would report for the checked manifests."""
