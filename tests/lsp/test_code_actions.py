@@ -115,17 +115,9 @@ async def test_cl301_offers_three_fixes_exclude_preferred(client: LanguageClient
         assert dc.text_document.uri == uri(tmp_path / "Cargo.toml") and dc.text_document.version is None
 
 
-ENGINE_ORDER_BUG = (
-    "engine: membership.gated_only() counts a member as reached through `members` only when its "
-    "first recorded reason (res.reasons[m].kind) is a members entry; with members = "
-    "[\"crates/entry\", \"crates/dep\"] dep's first reason is entry's gated path dependency, so "
-    "CL301 persists after the 'Add to workspace.members' fix (it goes away with dep listed first)"
-)
-
-
 @pytest.mark.cargo
 @pytest.mark.parametrize("kind", ["exclude", "default-members",
-                                  pytest.param("member", marks=pytest.mark.xfail(strict=True, reason=ENGINE_ORDER_BUG))])
+                                  "member"])
 async def test_cl301_fix_applied_and_checked_with_cargo(client: LanguageClient, tmp_path, kind):
     gated_workspace(tmp_path)
     before = cargo(tmp_path)
@@ -227,19 +219,11 @@ async def test_cl206_fix_applied_and_checked_with_cargo(client: LanguageClient, 
 # -- CL102: `workspace = true` without a [workspace.dependencies] entry ------------------------------
 
 
-ENGINE_TRUNCATED_MEMBERS = (
-    "engine: checks/inherited_missing._fixes looks the package up in cx.result(root).members, which "
-    "stops at the first member that fails to load; `crates/app` (sorted before `crates/util`) is "
-    "that member, because of the very `workspace = true` being fixed, so `util` is never found and "
-    "no fix is offered (with the dependent sorted after the dependency, e.g. web -> core, it is)"
-)
-
-
 @pytest.mark.cargo
 @pytest.mark.parametrize(("dependent", "dependency", "existing_table"), [
     ("web", "core", False),
     ("web", "core", True),
-    pytest.param("app", "util", False, marks=pytest.mark.xfail(strict=True, reason=ENGINE_TRUNCATED_MEMBERS)),
+    ("app", "util", False),
 ])
 async def test_cl102_fix_adds_a_path_entry_to_the_root(client: LanguageClient, tmp_path, dependent, dependency,
                                                        existing_table):

@@ -34,7 +34,9 @@ def member_edges(res: WorkspaceResult) -> list[Edge]:
 def gated_only(res: WorkspaceResult) -> dict[str, list[Edge]]:
     """Members that join only through `[target.…]` tables, with the edges that pull them in."""
     edges = member_edges(res)
-    reached = {m for m in res.members if res.reasons[m].kind in ("members", "root")}
+    # A member named by a `members` entry is explicit even when cargo first reached it as
+    # someone's (gated) path dependency.
+    reached = {m for m in res.members if m in res.explicit or res.reasons[m].kind in ("members", "root")}
     by_src: dict[str, list[Edge]] = {}
     for e in edges:
         by_src.setdefault(e.src, []).append(e)

@@ -364,6 +364,7 @@ class WorkspaceResult:
     members: list[str] = field(default_factory=list)  # manifests, in cargo's discovery order
     default_members: list[str] = field(default_factory=list)
     reasons: dict[str, Reason] = field(default_factory=dict)
+    explicit: set[str] = field(default_factory=set)  # manifests a `members` entry names, and the root
     error: CargoFailure | None = None
     packages: dict[str, Package] = field(default_factory=dict)
     session: "Session | None" = None
@@ -659,8 +660,8 @@ class Session:
                     memo = found[3]
                     self.ctx._bodies[key] = memo
             if memo is not None:
-                members, defaults, reasons, packages, ws_roots, error = memo
-                res.members, res.reasons = list(members), dict(reasons)
+                members, defaults, reasons, explicit, packages, ws_roots, error = memo
+                res.members, res.reasons, res.explicit = list(members), dict(reasons), set(explicit)
                 res.default_members = list(defaults) if defaults is not None else self._default_for_non_root()
                 self.packages.update(packages)
                 self.ws_roots.update(ws_roots)
@@ -682,7 +683,10 @@ class Session:
                 self.ctx._recording = None
         if key is not None and not (error is not None and error.code == "pointer-not-a-root"):
             defaults = list(res.default_members) if self.current == root else None
-            memo = (tuple(res.members), defaults, dict(res.reasons), dict(self.packages), dict(self.ws_roots), error)
+            memo = (
+                tuple(res.members), defaults, dict(res.reasons), frozenset(res.explicit),
+                dict(self.packages), dict(self.ws_roots), error,
+            )
             self.ctx._bodies[key] = memo
             if reads is not None:
                 # The packages loaded before (the current one, its ancestors) are inputs too.
@@ -745,6 +749,7 @@ class Session:
         root = res.root_manifest
         ws = cfg.manifest.workspace
         members_paths = self.members_paths(cfg, ws.members or [], "members")
+        res.explicit = {normalize(join(p, MANIFEST)) for p, *_ in members_paths} | {root}
         default_paths = None
         if root == self.current and ws.default_members is not None:
             default_paths = self.members_paths(cfg, ws.default_members, "default-members")

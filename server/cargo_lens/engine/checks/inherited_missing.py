@@ -44,9 +44,15 @@ def _fixes(cx: CheckContext, path: str, name: str) -> list:
     root = cfg.manifest.path
     res = cx.result(root)
     spec = None
-    for member in res.members:
-        pkg = res.packages.get(member)
-        if pkg is not None and pkg.manifest.name == name:
+    # Look through what the `members` entries name, not the loaded member list: that list stops
+    # at the first member that fails to load, which may be the very manifest being fixed.
+    candidates = [cfg.manifest.path]
+    for entry in cfg.members or []:
+        found, err = cx.ctx.expand(posixpath.join(cfg.root_dir, entry))
+        candidates.extend(posixpath.join(d, "Cargo.toml") for d in found if err is None)
+    candidates.extend(res.members)
+    for member in candidates:
+        if cx.ctx.fs.is_file(member) and cx.ctx.manifest(member).name == name:
             spec = {"path": posixpath.relpath(posixpath.dirname(member), cfg.root_dir)}
             break
     if spec is None:
