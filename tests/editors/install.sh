@@ -18,7 +18,7 @@ if ((${#missing[@]})); then
     echo "[editors-install] apt-get install ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq || unavailable "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    apt-get install -y -qq "${missing[@]}" >/dev/null \
         || unavailable "apt-get install ${missing[*]} failed"
 fi
 bash "$HERE/vscode/setup.sh" >/dev/null

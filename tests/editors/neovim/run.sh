@@ -22,7 +22,7 @@ if ! command -v nvim >/dev/null; then
     echo "[nvim-setup] apt-get install neovim" >&2
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 || unavailable "apt-get update failed (no network to the Debian registry?)"
-    apt-get install -y -qq --no-install-recommends neovim >&2 || unavailable "apt-get install neovim failed"
+    apt-get install -y -qq neovim >&2 || unavailable "apt-get install neovim failed"
 fi
 version="$(nvim --version | head -n1)"
 case "$version" in

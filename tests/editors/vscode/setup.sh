@@ -38,7 +38,7 @@ if ((${#missing[@]})); then
     log "apt-get install ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 || unavailable "apt-get update failed (no network to the Debian registry?)"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+    apt-get install -y -qq "${missing[@]}" >&2 \
         || unavailable "apt-get install ${missing[*]} failed"
 fi
 
