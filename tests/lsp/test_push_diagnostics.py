@@ -272,3 +272,19 @@ async def test_uris_are_answered_as_the_client_spelled_them(client: LanguageClie
     assert "%20" in doc.uri and "%2B" in doc.uri and "%40" in doc.uri and "%C3%A9" in doc.uri
     await wait_codes(client, doc.path, ["CL301"])
     assert last_published(client, doc.path).uri == doc.uri
+
+
+async def test_an_edit_does_not_republish_unchanged_documents(client: LanguageClient, tmp_path):
+    gated_workspace(tmp_path / "one")
+    gated_workspace(tmp_path / "two")
+    one = Doc(client, tmp_path / "one/crates/entry/Cargo.toml")
+    two = Doc(client, tmp_path / "two/crates/entry/Cargo.toml")
+    await wait_codes(client, one.path, ["CL301"])
+    await wait_codes(client, two.path, ["CL301"])
+    await settle(client, one.uri)
+    start = len(client.published)
+    for i in range(5):
+        one.insert(0, f"# {i}\n")
+    await wait_until(client, lambda: last_published(client, one.path).version == one.version)
+    await settle(client, one.uri)
+    assert [p.uri for p in client.published[start:] if p.uri == two.uri] == []

@@ -143,6 +143,7 @@ class CargoLensServer(LanguageServer):
         self._runner: asyncio.Task | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cargo-lens-analysis")
         self._published: dict[str, tuple] = {}
+        self._published_versions: dict[str, int | None] = {}
         self._reported_settings: set[str] = set()
         self._init_options = None
         self._errors_shown: set[str] = set()
@@ -261,12 +262,17 @@ class CargoLensServer(LanguageServer):
         # neither open nor scanned, or it left the analysed workspaces) must be cleared too.
         gone = [p for p, key in self._published.items() if key and p not in snap.diagnostics]
         for path, diags in [*snap.diagnostics.items(), *((p, []) for p in gone)]:
+            # Offsets alone do not say where a diagnostic is shown: the text's lines matter too.
             key = tuple((d.code, d.span, d.message, d.severity) for d in diags)
-            if self._published.get(path) == key and path not in snap.versions:
-                continue
+            if key:
+                key += (hash(snap.texts.get(path)),)
+            version = snap.versions.get(path)
+            if self._published.get(path) == key and self._published_versions.get(path) == version:
+                continue  # nothing new to show, and the document's version did not move either
             if self._published.get(path) != key:
                 changed = True
             self._published[path] = key
+            self._published_versions[path] = version
             if not self.client_pulls:
                 self.text_document_publish_diagnostics(
                     lsp.PublishDiagnosticsParams(
