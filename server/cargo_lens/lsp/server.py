@@ -596,6 +596,9 @@ def create_server() -> CargoLensServer:
     def shutdown(ls: CargoLensServer, params):
         ls._pool.shutdown(wait=False, cancel_futures=True)
 
+    from . import features  # authoring help (completion, navigation, lenses) and commands
+
+    features.register(ls)
     return ls
 
 
