@@ -26,11 +26,8 @@ cargo does not pass the profile's flags) and never ``test`` or
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
-import subprocess
 from dataclasses import dataclass
-from typing import Union
 
 from . import cfg_targets as _data
 
@@ -174,7 +171,14 @@ class Bool:
     raw: bool = False  # written `r#true`/`r#false` (rustc would read a name)
 
 
-CfgExpr = Union[All, Any, Not, Name, KeyPair, Bool]
+# typing is not imported at run time (start-up cost); annotations are strings anyway.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Union
+
+    CfgExpr = Union[All, Any, Not, Name, KeyPair, Bool]
+else:
+    CfgExpr = (All, Any, Not, Name, KeyPair, Bool)
 
 
 @dataclass(frozen=True)
@@ -578,6 +582,8 @@ def host_target_cfg(allow_rustc: bool, rustc: str = "rustc") -> TargetCfg | None
     """
     if not allow_rustc:
         return None
+    import subprocess
+
     try:
         def run(*args: str) -> str | None:
             r = subprocess.run(
@@ -778,6 +784,8 @@ def _suggest(word: str, candidates) -> str | None:
     for c in cands:  # a pure case slip beats any fuzzy match
         if c.lower() == word.lower() and c != word:
             return c
+    import difflib  # only when a lint needs a suggestion
+
     close = difflib.get_close_matches(word, cands, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-from typing import Callable
+from collections.abc import Callable
 
 from .fs import FileSystem, normalize
-from .host import host_target
 from .membership import check_selection, gated_only, reason_chain
 from .workspace import Context, Session
 
@@ -50,6 +49,8 @@ def explain(manifest: str, *, allow_rustc: bool = False, display: Callable[[str]
     # What a plain `cargo check` at the root builds.
     root_res = res if manifest == root else Session(ctx, root).run()
     if root_res.error is None:
+        from .host import host_target
+
         target = host_target(allow_rustc)
         built = check_selection(root_res, target)
         gated = gated_only(root_res)

@@ -33,15 +33,16 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
-from typing import Any, Protocol
 
 from .fs import FileSystem, FsError, normalize
+from .toml_doc import TomlDatetime
 
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - 3.10: config files are read with our reader
-    tomllib = None  # type: ignore[assignment]
+# typing, tomllib and decimal are imported where needed: each costs start-up time.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Protocol
+else:
+    Protocol = object
 from .targets import (
     _DATETIME,
     E2024,
@@ -216,6 +217,8 @@ def _float_text(x: float) -> str | None:
         return "inf" if x > 0 else "-inf"
     text = repr(x)
     if "e" in text or "E" in text:
+        from decimal import Decimal
+
         text = format(Decimal(text), "f")
     if "." not in text:
         text += ".0"
@@ -617,14 +620,46 @@ def _env_key(name: str) -> str:
 
 
 def _parse_config(text: str) -> dict:
-    if tomllib is not None:
-        return tomllib.loads(text)  # TOMLDecodeError is a ValueError
+    # Our reader, not tomllib: it is already loaded (tomllib would cost ~10 ms of start-up with
+    # the typing and datetime modules it imports), and it reads the TOML dialect cargo reads
+    # its configuration with. Dates stay `TomlDatetime`; no caller takes one for a string.
     from .toml_doc import parse
 
     doc = parse(text)
     if doc.errors:
         raise ValueError(doc.errors[0].message)
     return doc.to_python()
+
+
+# Config text -> the registry names it configures. Every manifest of a workspace sees the same
+# few config files; this parses each text once per process (keyed by content, so always fresh).
+_CONFIG_REGISTRIES: dict[str, frozenset[str]] = {}
+
+
+def _config_registries(text: str) -> frozenset[str]:
+    found = _CONFIG_REGISTRIES.get(text)
+    if found is None:
+        try:
+            cfg = _parse_config(text)
+        except ValueError:
+            # cargo itself would stop with "could not load Cargo configuration", a failure
+            # that has nothing to do with the manifest; we just learn no registries from it.
+            cfg = {}
+        regs = cfg.get("registries")
+        names: set[str] = set()
+        if isinstance(regs, dict):
+            names.update(
+                k for k, v in regs.items() if isinstance(v, dict) and _is_string(v.get("index"))
+            )
+        found = frozenset(names)
+        if len(_CONFIG_REGISTRIES) > 256:
+            _CONFIG_REGISTRIES.clear()
+        _CONFIG_REGISTRIES[text] = found
+    return found
+
+
+def _is_string(v: Any) -> bool:
+    return isinstance(v, str) and not isinstance(v, TomlDatetime)
 
 
 def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) -> frozenset[str]:
@@ -655,14 +690,9 @@ def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) 
             if not fs.is_file(path):
                 continue
             try:
-                cfg = _parse_config(fs.read_text(path))
-            except (FsError, ValueError):
-                # cargo itself would stop with "could not load Cargo configuration", a failure
-                # that has nothing to do with the manifest; we just learn no registries from it.
-                cfg = {}
-            regs = cfg.get("registries")
-            if isinstance(regs, dict):
-                names.update(k for k, v in regs.items() if isinstance(v, dict) and isinstance(v.get("index"), str))
+                names.update(_config_registries(fs.read_text(path)))
+            except FsError:
+                pass  # unreadable: as an unparsable file (see _config_registries)
             break  # `config` (no extension) shadows `config.toml`
     for key, value in env.items():
         if key.startswith("CARGO_REGISTRIES_") and key.endswith("_INDEX") and len(key) > len("CARGO_REGISTRIES__INDEX"):

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import toml_doc
 from .fs import FileSystem, FsError, normalize
 from .toml_doc import Array, Item, Scalar, Table, TomlDocument
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Dependency tables in the order cargo gathers them (`to_real_manifest`): each table's entries
 # are visited in name order (a BTreeMap), targets in key order, and within a target normal,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from . import cfg
 from .manifest import DependencyDecl
 from .workspace import MANIFEST, CargoFailure, Reason, WorkspaceResult
 
@@ -56,6 +55,8 @@ def gated_only(res: WorkspaceResult) -> dict[str, list[Edge]]:
 def platform_active(key: str | None, target) -> bool:
     if key is None:
         return True
+    from . import cfg  # only gated dependencies need the cfg parser and its target tables
+
     try:
         plat = cfg.parse_platform(key)
     except cfg.PlatformError:

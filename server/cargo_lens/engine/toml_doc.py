@@ -34,8 +34,12 @@ from __future__ import annotations
 import gc
 import re
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+
+TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
+if TYPE_CHECKING:
+    from typing import Any
 
 Span = tuple[int, int]
 
@@ -276,11 +280,13 @@ _LEX_ML_BASIC_BODY = re.compile(r'(?:[^"\\]+|\\[\\"]?|""?(?!"))*')
 _SINGLE = frozenset(".=,[]{}")
 _STRING_KINDS = frozenset(('"', "'", '"""', "'''"))
 
-# Decoders.
-_BASIC_UNESCAPED = re.compile(r"[\t \x21\x23-\x5b\x5d-\x7e\x80-\U0010ffff]*")
-_BASIC_INVALID = re.compile(r"[^\t \x21\x23-\x5b\x5d-\x7e\x80-\U0010ffff\\]*")
-_MLB_UNESCAPED = re.compile(r"[\t\n \x21-\x5b\x5d-\x7e\x80-\U0010ffff]*")
-_MLB_INVALID = re.compile(r"[^\t\n \x21-\x5b\x5d-\x7e\x80-\U0010ffff\\\r]*")
+# Decoders. The allowed sets (basic: tab, space, 0x21, 0x23-0x5b, 0x5d-0x7e, 0x80 and up;
+# multi-line basic adds newline and 0x22) are written as their complements: a class spanning
+# 0x80-0x10ffff takes milliseconds to compile at every start, a small negated one does not.
+_BASIC_UNESCAPED = re.compile(r'[^\x00-\x08\x0a-\x1f"\\\x7f]*')
+_BASIC_INVALID = re.compile(r'[\x00-\x08\x0a-\x1f"\x7f]*')  # not allowed, and not `\`
+_MLB_UNESCAPED = re.compile(r"[^\x00-\x08\x0b-\x1f\\\x7f]*")
+_MLB_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")  # not allowed, not `\` or CR
 _LITERAL_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
 _ML_LITERAL_BAD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _COMMENT_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
