@@ -35,7 +35,8 @@ from typing import Any, Iterable
 
 from .toml_doc import Array, ArrayOfTables, Item, Scalar, Table, TomlDocument
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "schemas" / "cargo.schema.json"
+# Shipped beside this module (a symlink to schemas/ in the repository, a copy in a wheel).
+SCHEMA_PATH = Path(__file__).with_name("cargo.schema.json")
 
 UNKNOWN_KEY = "unknown-key"
 WRONG_TYPE = "wrong-type"
