@@ -326,12 +326,20 @@ def _forbidden(s: Any) -> bool:
 # -- validation --------------------------------------------------------------------------------
 
 
-@dataclass
 class _F:
-    kind: str
-    path: tuple
-    span: tuple
-    message: str
+    """A finding whose message is built only if it is reported: `anyOf` branches that lose
+    produce many findings that are thrown away (and spelling suggestions are costly)."""
+
+    __slots__ = ("kind", "path", "span", "_message")
+
+    def __init__(self, kind: str, path: tuple, span: tuple, message):
+        self.kind, self.path, self.span, self._message = kind, path, span, message
+
+    @property
+    def message(self) -> str:
+        if callable(self._message):
+            self._message = self._message()
+        return self._message
 
 
 class _Validator:
@@ -414,7 +422,7 @@ class _Validator:
             if matched:
                 continue
             if extra is False:
-                out.append(_F(UNKNOWN_KEY, sub, child.key_span or child.span, self._unknown_message(key, path, props)))
+                out.append(_F(UNKNOWN_KEY, sub, child.key_span or child.span, lambda k=key, p=path, pr=props: self._unknown_message(k, p, pr)))
             elif isinstance(extra, dict):
                 out += self.check(child, extra, sub)
         return out
@@ -451,6 +459,9 @@ class _Validator:
 
     # messages
     def _wrong(self, item: Item, path: tuple, s: Any, text: str | None = None) -> _F:
+        return _F(WRONG_TYPE, path, item.span, lambda: self._wrong_message(item, path, s, text))
+
+    def _wrong_message(self, item: Item, path: tuple, s: Any, text: str | None) -> str:
         if text is None:
             custom = s.get("errorMessage") if isinstance(s, dict) else None
             text = custom or f"expected {_describe(s)}"
@@ -459,7 +470,7 @@ class _Validator:
         if text.startswith("expected "):
             text += f", found {_found(item)}"
         where = display_path(path) or "the manifest"
-        return _F(WRONG_TYPE, path, item.span, f"`{where}`: {text}")
+        return f"`{where}`: {text}"
 
     @staticmethod
     def _unknown_message(key: str, table_path: tuple, props: dict) -> str:
