@@ -369,6 +369,31 @@ def _list_dir(fs: FileSystem, path: str) -> list[str]:
     return names
 
 
+def _probe(fs: FileSystem, parent: str, name: str, path: str) -> bool:
+    """``fs::metadata(path).is_ok() || fs::symlink_metadata(path).is_ok()``."""
+    if _unusable(path):
+        return False
+    if _toward_boundary(fs, path) is not None or fs.exists(path):
+        return True
+    # lstat also succeeds for a dangling symlink: it is listed in its directory.
+    return bool(name) and name in _list_dir(fs, parent)
+
+
+def _plain_path(pattern: str, fs: FileSystem) -> bool:
+    """An absolute path without metacharacters, `.`/`..`/empty components or a trailing `/`,
+    inside the boundary: the walk probes each component and yields the path when the last
+    probe succeeds, and then every earlier one succeeds too (they are its ancestors)."""
+    return (
+        pattern.startswith("/")
+        and len(pattern) > 1
+        and not has_glob_chars(pattern)
+        and "/." not in pattern
+        and "//" not in pattern
+        and not pattern.endswith("/")
+        and fs.inside_boundary(pattern)
+    )
+
+
 # -- the walk --------------------------------------------------------------------------------
 
 # A todo entry is (path, name, is_dir or None while unknown, pattern index or -1, depth).
@@ -401,13 +426,7 @@ class _Walker:
         return _list_dir(self.fs, path)
 
     def _probe(self, parent: str, name: str, path: str) -> bool:
-        """``fs::metadata(path).is_ok() || fs::symlink_metadata(path).is_ok()``."""
-        if _unusable(path):
-            return False
-        if _toward_boundary(self.fs, path) is not None or self.fs.exists(path):
-            return True
-        # lstat also succeeds for a dangling symlink: it is listed in its directory.
-        return bool(name) and name in self._list(parent)
+        return _probe(self.fs, parent, name, path)
 
     def _tick(self, n: int = 1) -> None:
         self.visited += n
@@ -533,6 +552,9 @@ def glob(
     :class:`GlobLimitError` during iteration when the bounds are hit. Meant for absolute
     patterns; a relative one is taken relative to the process's working directory, as in Rust.
     """
+    if _plain_path(pattern, fs):  # most `members` entries: no walk needed
+        parent, name = pattern.rsplit("/", 1)
+        return iter([pattern] if _probe(fs, parent or "/", name, pattern) else [])
     compile_pattern(pattern)  # whole-pattern errors come first, positions in the full string
     root_len = 1 if pattern.startswith("/") else 0  # Unix: the only prefix is one RootDir
     parts = pattern[root_len:].split("/")

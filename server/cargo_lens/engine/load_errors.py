@@ -261,7 +261,15 @@ def _is_xid_continue(ch: str) -> bool:
     return ("a" + ch).isidentifier()
 
 
+# Names made only of ASCII letters, digits, `_` and `-` (not starting with a digit or `-`): what
+# almost every name is, and exactly the ASCII names the character checks below accept.
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_PLAIN_FEATURE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+.-]*")
+
+
 def _validate_name(name: str, what: str) -> str | None:
+    if _PLAIN_NAME.fullmatch(name):
+        return None
     if not name:
         return f"{what} cannot be empty"
     first = name[0]
@@ -291,6 +299,8 @@ def validate_package_name(name: str) -> str | None:
 
 
 def validate_feature_name(name: str) -> str | None:
+    if _PLAIN_FEATURE.fullmatch(name):
+        return None
     what = "feature name"
     if not name:
         return f"{what} cannot be empty"
@@ -495,6 +505,27 @@ def parse_version_req(text: str) -> list[tuple]:
             raise SemverError("excessive number of version comparators")
 
 
+# Requirement text -> parse error or None. Members inherit the same few requirements from
+# [workspace.dependencies], so most are parsed once per process instead of once per member.
+_REQ_ERRORS: dict[str, str | None] = {}
+
+
+def _version_req_error(text: str) -> str | None:
+    try:
+        return _REQ_ERRORS[text]
+    except KeyError:
+        pass
+    try:
+        parse_version_req(text)
+        err = None
+    except SemverError as e:
+        err = str(e)
+    if len(_REQ_ERRORS) > 4096:
+        _REQ_ERRORS.clear()
+    _REQ_ERRORS[text] = err
+    return err
+
+
 _RV_REQ = 'unexpected version requirement, expected a version like "1.32"'
 
 
@@ -694,8 +725,8 @@ def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) 
             except FsError:
                 pass  # unreadable: as an unparsable file (see _config_registries)
             break  # `config` (no extension) shadows `config.toml`
-    for key, value in env.items():
-        if key.startswith("CARGO_REGISTRIES_") and key.endswith("_INDEX") and len(key) > len("CARGO_REGISTRIES__INDEX"):
+    for key in [k for k in env if k.startswith("CARGO_REGISTRIES_")]:  # (one pass over a big env)
+        if key.endswith("_INDEX") and len(key) > len("CARGO_REGISTRIES__INDEX"):
             raw = key[len("CARGO_REGISTRIES_") : -len("_INDEX")].lower()
             names.add(raw)
             names.add(raw.replace("_", "-"))
@@ -1116,6 +1147,7 @@ class _Checker:
         self.ws: dict | None = ws if isinstance(ws, dict) else None
         self._ws_loaded = False
         self._ws_value: Any = None
+        self._ws_root_dir: Any = _UNKNOWN
         self.schema = _Schema()
         self.lints: dict | None = None  # the package's lints after inheritance (stage 6)
 
@@ -1127,8 +1159,11 @@ class _Checker:
 
     def broken(self, kp: tuple) -> bool:
         """A (D) error sits at or inside ``kp``: later stages leave that value alone."""
+        broken = self.schema.broken
+        if not broken:
+            return False
         n = len(kp)
-        return any(b[:n] == kp for b in self.schema.broken)
+        return any(b[:n] == kp for b in broken)
 
     def ws_table(self) -> dict | tuple[str, ...] | None:
         """The [workspace] table to inherit from, its error chain, or None when unknowable."""
@@ -1157,11 +1192,13 @@ class _Checker:
             return self.root
         if self.lookup is None:
             return None
-        try:
-            p = self.lookup.root_manifest_path()
-        except Exception:
-            return None
-        return posixpath.dirname(normalize(p)) if p else None
+        if self._ws_root_dir is _UNKNOWN:  # asked once per inherited dependency: resolve once
+            try:
+                p = self.lookup.root_manifest_path()
+            except Exception:
+                p = None
+            self._ws_root_dir = posixpath.dirname(normalize(p)) if p else None
+        return self._ws_root_dir
 
     # -- stage 2: cargo-features ------------------------------------------------------------------
     def stage2(self) -> None:
@@ -1429,20 +1466,19 @@ class _Checker:
         kp = table_kp + (name,)
         outer = f"error inheriting `{name}` from workspace root manifest's `workspace.dependencies.{name}`"
         table = self.ws_table()
-        unknown = _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         if table is None:
-            return unknown
+            return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         if isinstance(table, tuple):
             self.add(6, (outer, *table), kp)
-            return unknown
+            return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         wdeps = table.get("dependencies")
         if not isinstance(wdeps, dict):
             if wdeps is None:
                 self.add(6, (outer, "`workspace.dependencies` was not defined"), kp)
-            return unknown
+            return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         if name not in wdeps:
             self.add(6, (outer, f"`dependency.{name}` was not found in `workspace.dependencies`"), kp)
-            return unknown
+            return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         wd = wdeps[name]
         if isinstance(wd, str):
             merged: dict = {"version": wd}
@@ -1450,8 +1486,8 @@ class _Checker:
             merged = dict(wd)
         elif isinstance(wd, _DATETIME):
             merged = {}
-        else:
-            return unknown  # the root's own (D) error
+        else:  # the root's own (D) error
+            return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         member_df = spec.get("default-features", spec.get("default_features"))
         ws_df = merged.get("default-features", merged.get("default_features"))
         if member_df is True and ws_df is False:
@@ -1689,11 +1725,10 @@ class _Checker:
                 self.add(stage, err, dep.at("registry-index"))
                 return
         if version is not None:
-            pkg_name = s("package") or name
-            try:
-                parse_version_req(version)
-            except SemverError as e:
-                self.add(stage, (f"failed to parse the version requirement `{version}` for dependency `{pkg_name}`", str(e)), dep.at("version"))
+            err = _version_req_error(version)
+            if err is not None:
+                pkg_name = s("package") or name
+                self.add(stage, (f"failed to parse the version requirement `{version}` for dependency `{pkg_name}`", err), dep.at("version"))
                 return
         if registry is not None and not registry_reported and not self.registry_known(registry):
             self.add(stage, f"registry index was not found in any configuration: `{registry}`", dep.at("registry"))
@@ -1798,11 +1833,16 @@ class _Checker:
 
     def _summary(self, deps: list[_Dep]) -> None:
         """`Summary::new`: optional dev-dependencies, then `build_feature_map`."""
-        def optional(dep: _Dep) -> bool:
+        def is_optional(dep: _Dep) -> bool:
             if dep.spec is _UNKNOWN:
                 raw = self._table_at(dep.key_path)
                 return isinstance(raw, dict) and raw.get("optional") is True
             return isinstance(dep.spec, dict) and dep.spec.get("optional") is True
+
+        optional_deps = {id(dep) for dep in deps if is_optional(dep)}  # asked several times per dep
+
+        def optional(dep: _Dep) -> bool:
+            return id(dep) in optional_deps
 
         for dep in deps:
             if dep.kind == "dev" and optional(dep):

@@ -21,6 +21,7 @@ except ImportError:  # pragma: no cover - Pythons without the accelerator
     from datetime import date as _date, time as _time
 
 from .fs import FileSystem, normalize
+from . import toml_doc
 from .toml_doc import TomlDatetime
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
@@ -49,15 +50,30 @@ class _Datetime:
 _DATETIME = (_date, _time, _Datetime)
 
 
+# Exact types that are never containers nor dates (`TomlDatetime` is a str *subclass*): most
+# values of a manifest, skipped without a call.
+_LEAVES = frozenset({str, bool, int, float})
+
+
 def _plain(v: Any) -> Any:
     """``v`` with our TOML reader's `TomlDatetime` strings (a `str` subclass) turned into
     `_Datetime`, so no date passes for a string. Containers are copied only when needed."""
+    if not toml_doc.datetimes_made():  # then there is none in ``v`` either
+        return v
+    return _plain_walk(v)
+
+
+def _plain_walk(v: Any) -> Any:
+    if type(v) in _LEAVES:
+        return v
     if isinstance(v, TomlDatetime):
         return _Datetime()
     if isinstance(v, dict):
         out = None
         for k, x in v.items():
-            y = _plain(x)
+            if type(x) in _LEAVES:
+                continue
+            y = _plain_walk(x)
             if y is not x:
                 if out is None:
                     out = dict(v)
@@ -66,7 +82,9 @@ def _plain(v: Any) -> Any:
     if isinstance(v, list):
         out_l = None
         for i, x in enumerate(v):
-            y = _plain(x)
+            if type(x) in _LEAVES:
+                continue
+            y = _plain_walk(x)
             if y is not x:
                 if out_l is None:
                     out_l = list(v)

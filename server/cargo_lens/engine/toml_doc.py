@@ -83,6 +83,20 @@ class Scalar(Item):
 class TomlDatetime(str):
     """A date/time value, kept as its text: manifests never need the parsed value."""
 
+    def __new__(cls, *args, **kwargs):
+        global _datetimes_made
+        _datetimes_made = True
+        return super().__new__(cls, *args, **kwargs)
+
+
+# Whether any TomlDatetime was ever made in this process: until one is, code that converts them
+# (`targets._plain`) has nothing to look for. Manifests almost never hold a date.
+_datetimes_made = False
+
+
+def datetimes_made() -> bool:
+    return _datetimes_made
+
 
 class Array(Item):
     __slots__ = ("items",)
@@ -139,7 +153,11 @@ def _to_python(item: Item) -> Any:
         elif isinstance(it, Table):
             d = dict.fromkeys(it.entries)
             into[key] = d
-            stack.extend((v, d, k) for k, v in it.entries.items())
+            for k, v in it.entries.items():
+                if type(v) is Scalar:  # most entries: no trip through the stack
+                    d[k] = v.value
+                else:
+                    stack.append((v, d, k))
         else:
             children = it.items if isinstance(it, Array) else it.tables  # type: ignore[attr-defined]
             lst = [None] * len(children)
@@ -255,6 +273,10 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # The usual statement, whole: `name = "text"` (plus blanks and a comment).
 _KEY_STRING_LINE = re.compile(
     r'([A-Za-z0-9_-]+)[ \t]*=[ \t]*"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\r?\n|\Z)'
+)
+# The next most usual one, `name.workspace = true`.
+_DOTTED_BOOL_LINE = re.compile(
+    r"([A-Za-z0-9_-]+)[ \t]*\.[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*(true|false)[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\r?\n|\Z)"
 )
 # A bare key and `=` (in a statement or an inline table).
 _KEY_EQ = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
@@ -909,11 +931,12 @@ class _Reader:
         eol, ws = _EOL.match, _WS.match
         pos = 1 if text.startswith("\ufeff") else 0
         while pos < n:
-            m = eol(text, pos)
-            if m is not None:  # a blank or comment-only line
-                pos = m.end()
-                continue
             start = ws(text, pos).end()
+            if start >= n or text[start] in "\r\n#":  # (only then can the line be blank)
+                m = eol(text, pos)
+                if m is not None:  # a blank or comment-only line
+                    pos = m.end()
+                    continue
             if text[start] == "[":
                 self._flush_pending()
                 try:
@@ -963,6 +986,14 @@ class _Reader:
         if m is not None:
             keys = [(m.group(1), m.span(1))]
             value: Item = Scalar("string", m.group(2), (m.start(2) - 1, m.end(2) + 1))
+            err = self._commit_keyval(keys, value)
+            if err is not None:
+                self.add_error(2, *err)
+            return m.end()
+        m = _DOTTED_BOOL_LINE.match(text, start)
+        if m is not None:
+            keys = [(m.group(1), m.span(1)), (m.group(2), m.span(2))]
+            value = Scalar("boolean", m.group(3) == "true", m.span(3))
             err = self._commit_keyval(keys, value)
             if err is not None:
                 self.add_error(2, *err)
