@@ -6,9 +6,8 @@ Keep pygls/lsprotocol out of this module's imports: start-up time counts in term
 from __future__ import annotations
 
 import argparse
-import json
+import gc
 import os
-import posixpath
 import sys
 
 from . import __version__
@@ -25,7 +24,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cargo-lens", description="Cargo workspace analysis: what cargo will decide, before it runs.")
     p.add_argument("--version", action="version", version=f"cargo-lens {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # `prog` given: argparse would otherwise build a help formatter (and import shutil) to work it out
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=p.prog)
 
     c = sub.add_parser("check", help="report workspace problems in every Cargo.toml under PATH")
     c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the current directory)")
@@ -49,19 +49,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_program = argv is None
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["lens"]:  # run as `cargo lens …`: cargo passes the subcommand name first
         argv = argv[1:]
     parser = build_parser()
     args = parser.parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    if args.command in ("check", "workspaces", "explain"):
+        # One short analysis: the manifests it parses stay alive to the end and are not garbage,
+        # so frequent young-generation collections only cost time (~7 % on a large workspace).
+        gc.set_threshold(100_000, 50, 100)
     try:
         if args.command == "check":
-            return cmd_check(args)
+            return _exit(cmd_check(args), as_program)
         if args.command == "workspaces":
-            return cmd_workspaces(args)
+            return _exit(cmd_workspaces(args), as_program)
         if args.command == "explain":
-            return cmd_explain(args)
+            return _exit(cmd_explain(args), as_program)
         if args.command == "rules":
             return cmd_rules()
         if args.command == "serve":
@@ -74,6 +79,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     parser.print_help(sys.stderr)
     return EXIT_USAGE
+
+
+def _exit(code: int, as_program: bool) -> int:
+    """End the process at once when run as a program: freeing every object of a large analysis
+    one by one at interpreter shutdown takes ~25 ms on a workspace of 150 manifests."""
+    if not as_program:
+        return code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except Exception:
+        return code  # let the interpreter's own shutdown report it, as it always did
+    os._exit(code)
 
 
 # -- check ---------------------------------------------------------------------------------------
@@ -97,6 +115,8 @@ def cmd_check(args) -> int:
         return EXIT_OK
     diags = run_checks(ctx, manifests, Options(allow_rustc=args.allow_rustc))
     if args.format == "json":
+        import json
+
         print(json.dumps([_json_diag(ctx, d) for d in diags], indent=2))
     else:
         _print_human(ctx, diags, len(manifests))
@@ -186,6 +206,8 @@ def cmd_workspaces(args) -> int:
         return EXIT_USAGE
     verdict = workspaces_verdict(args.dir)
     if args.json:
+        import json
+
         print(json.dumps(verdict, indent=2, sort_keys=True))
         return EXIT_OK
     for root, v in sorted(verdict["roots"].items()):
