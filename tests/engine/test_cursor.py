@@ -84,6 +84,23 @@ def test_table_end_and_entry_span():
     assert [p for _, p, _ in header_tables(doc)] == [("package",), ("dependencies",)]
 
 
+def test_table_end_stops_before_later_sub_table_headers():
+    # `[workspace.lints.rust]` makes an implicit `lints` table (and `[[workspace.x]]` an array of
+    # tables) inside `[workspace]`: their spans are those later headers, not `[workspace]`'s text
+    text = ('[workspace]\nmembers = ["a"]\n\n[workspace.package]\nversion = "1.0.0"\n\n'
+            '[workspace.lints.rust]\nunsafe_code = "forbid"\n\n[[workspace.x]]\ny = 1\n')
+    doc = parse(text)
+    ws = doc.root.get("workspace")
+    assert text[ws.header_span[0] : table_end(ws)] == '[workspace]\nmembers = ["a"]'
+    s, e = entry_span(ws)
+    assert text[s:e] == '[workspace]\nmembers = ["a"]'
+    # a dotted key written in the table still counts, also one extending a header-made table
+    text = '[a]\nx = 1\nb.y = 2\n\n[a.b.c]\nz = 3\n'
+    doc = parse(text)
+    a = doc.root.get("a")
+    assert text[a.header_span[0] : table_end(a)] == "[a]\nx = 1\nb.y = 2"
+
+
 # -- completion_context ----------------------------------------------------------------------------
 
 

@@ -123,3 +123,17 @@ def test_empty_missing_and_bad_paths(tmp_path: Path, fn):
     assert fn(ctx(tmp_path, {}), str(tmp_path / "nowhere/Cargo.toml")) == []
     assert fn(ctx(tmp_path, {}), str(tmp_path / "nowhere.toml")) == []
     assert fn(ctx(tmp_path, {}), "") == []
+
+
+def test_a_table_does_not_fold_or_span_over_its_later_sub_tables(tmp_path: Path):
+    # `[workspace.lints.rust]` makes an implicit `lints` table inside `[workspace]`: folding
+    # `[workspace]` must not hide `[workspace.package]` and the rest (it did: 0-6, not 0-1)
+    text = ('[workspace]\nmembers = ["a"]\n\n[workspace.package]\nversion = "1.0.0"\n\n'
+            '[workspace.lints.rust]\nunsafe_code = "forbid"\n')
+    c = ctx(tmp_path, {"Cargo.toml": text})
+    folds = folding_ranges(c, str(tmp_path / "Cargo.toml"))
+    assert [(f.start_line, f.end_line) for f in folds] == [(0, 1), (3, 4), (6, 7)]
+    symbols = document_symbols(c, str(tmp_path / "Cargo.toml"))
+    assert [(s.name, text[s.span[0] : s.span[1]].count("\n")) for s in symbols] == [
+        ("workspace", 1), ("workspace.package", 1), ("workspace.lints.rust", 1),
+    ]

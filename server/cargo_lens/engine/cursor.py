@@ -190,6 +190,11 @@ def table_end(table: Item) -> int:
         for c in children:
             if isinstance(c, Table) and c.header_span is not None:
                 continue  # a sub-table with its own header lives elsewhere in the text
+            if isinstance(c, ArrayOfTables) or (isinstance(c, Table) and c.origin == "implicit"):
+                # made by a later header (`[[workspace.x]]`, `[workspace.lints.rust]`): its span
+                # is that header's key, elsewhere in the text; only dotted keys written here count
+                stack.append(c)
+                continue
             end = max(end, c.span[1])
             if not isinstance(c, Scalar):
                 stack.append(c)
