@@ -3,15 +3,25 @@
 Every handler answers from the open buffers (the engine reads them through the overlay), runs
 the engine in the analysis worker so typing is never blocked, and turns bad positions or
 files outside any workspace into empty answers.
+
+A request is answered for the text it was made against. The handlers are generators: pygls
+runs one up to its first ``yield`` as soon as the request is read, in message order, so the
+buffers (and the line index that turns the engine's offsets back into positions) are taken
+before any later ``didChange`` is applied; the engine then runs in the worker. An async
+handler would only start on the next turn of the event loop, after a ``didChange`` that came
+in the same read, and so read the request's position against a newer text (and convert its
+answer with yet another one).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
+from ..engine.text import LineIndex
 from ..engine.workspace import Context
 from . import convert
 from .documents import path_to_uri, uri_to_path
@@ -24,7 +34,8 @@ COMPLETION_KIND = {
     "feature": lsp.CompletionItemKind.EnumMember,
     "version": lsp.CompletionItemKind.Constant,
 }
-SYMBOL_KIND = {k.name: k for k in lsp.SymbolKind}
+# the engine names kinds in lower case ("namespace", "package"); lsprotocol's names are CamelCase
+SYMBOL_KIND = {k.name.lower(): k for k in lsp.SymbolKind}
 EXPLAIN = "cargoLens.explain"
 SUMMARY = "cargoLens.workspaceSummary"
 
@@ -39,36 +50,59 @@ async def _run(ls, fn, *args):
     return await loop.run_in_executor(ls._pool, fn, *args)
 
 
-def _doc_and_offset(ls, uri: str, position: lsp.Position | None):
+@dataclass(frozen=True)
+class _Request:
+    """What a request is answered against, taken when it is read: the document (its path, URI,
+    text and line index), every open buffer (in ``ctx``) and the position encoding."""
+
+    uri: str
+    path: str
+    index: LineIndex
+    ctx: Context
+    encoding: str
+    uri_of: dict  # path -> URI of every open document (the client's own spelling)
+
+    def offset(self, position: lsp.Position) -> int:
+        return self.index.offset(position.line, position.character, self.encoding)
+
+    def range(self, span) -> lsp.Range:
+        return convert.lsp_range(self.index, span, self.encoding)
+
+    def uri_for(self, path: str) -> str:
+        return self.uri_of.get(path) or path_to_uri(path)
+
+
+def _request(ls, uri: str) -> _Request | None:
+    """The snapshot a request on ``uri`` is answered against (None: not an open document)."""
     doc = ls.docs.get(uri)
     if doc is None:
-        return None, None
-    if position is None:
-        return doc, None
-    return doc, doc.index.offset(position.line, position.character, ls.encoding)
+        return None
+    return _Request(doc.uri, doc.path, doc.index, _context(ls), ls.encoding, {d.path: d.uri for d in ls.docs.all()})
 
 
-def _location(ctx: Context, ls, loc) -> lsp.Location:
-    from ..engine.text import LineIndex
-
-    text = ctx.manifest(loc.file).text or ""
-    return lsp.Location(path_to_uri(loc.file), convert.lsp_range(LineIndex(text), loc.span, ls.encoding))
+def _locations(req: _Request, found) -> list[lsp.Location]:
+    indexes: dict[str, LineIndex] = {req.path: req.index}
+    out = []
+    for loc in found:
+        index = indexes.get(loc.file)
+        if index is None:
+            index = indexes[loc.file] = LineIndex(req.ctx.manifest(loc.file).text or "")
+        out.append(lsp.Location(req.uri_for(loc.file), convert.lsp_range(index, loc.span, req.encoding)))
+    return out
 
 
 def register(ls) -> None:
-    """Add the authoring features and commands to ``ls`` (a CargoLensServer)."""
+    """Add the authoring features and commands to ``ls`` (a CargoLensServer).
+
+    Each feature is a generator (see the module docstring): the part before ``yield`` runs when
+    the request is read; ``yield (coroutine function, args, None)`` has pygls run the rest on
+    the event loop and send its result back, which the generator returns."""
     from ..engine import navigation as nav
 
-    @ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=['"', "/", ".", "=", " "]))
-    async def completion(ls, params: lsp.CompletionParams):
-        doc, offset = _doc_and_offset(ls, params.text_document.uri, params.position)
-        if doc is None:
-            return None
-        ctx = _context(ls)
-        items = await _run(ls, nav.complete, ctx, doc.path, offset)
+    async def _completion(ls, req: _Request, offset: int):
+        items = await _run(ls, nav.complete, req.ctx, req.path, offset)
         out = []
         for it in items:
-            rng = convert.lsp_range(doc.index, it.replace, ls.encoding)
             out.append(
                 lsp.CompletionItem(
                     label=it.label,
@@ -77,61 +111,64 @@ def register(ls) -> None:
                     documentation=lsp.MarkupContent(lsp.MarkupKind.Markdown, it.documentation) if it.documentation else None,
                     sort_text=it.sort_text,
                     filter_text=it.label,
-                    text_edit=lsp.TextEdit(rng, it.insert_text or it.label),
+                    text_edit=lsp.TextEdit(req.range(it.replace), it.insert_text or it.label),
                 )
             )
         return lsp.CompletionList(is_incomplete=False, items=out)
 
-    async def _goto(ls, params):
-        doc, offset = _doc_and_offset(ls, params.text_document.uri, params.position)
-        if doc is None:
+    @ls.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=['"', "/", ".", "=", " "]))
+    def completion(ls, params: lsp.CompletionParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
             return None
-        ctx = _context(ls)
-        found = await _run(ls, nav.definition, ctx, doc.path, offset)
-        return [_location(ctx, ls, loc) for loc in found] or None
+        return (yield _completion, (ls, req, req.offset(params.position)), None)
+
+    async def _goto(ls, req: _Request, offset: int):
+        found = await _run(ls, nav.definition, req.ctx, req.path, offset)
+        return _locations(req, found) or None
 
     @ls.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    async def definition(ls, params: lsp.DefinitionParams):
-        return await _goto(ls, params)
+    def definition(ls, params: lsp.DefinitionParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
+            return None
+        return (yield _goto, (ls, req, req.offset(params.position)), None)
 
     @ls.feature(lsp.TEXT_DOCUMENT_DECLARATION)
-    async def declaration(ls, params: lsp.DeclarationParams):
-        return await _goto(ls, params)
+    def declaration(ls, params: lsp.DeclarationParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
+            return None
+        return (yield _goto, (ls, req, req.offset(params.position)), None)
+
+    async def _references(ls, req: _Request, offset: int, include_declaration: bool):
+        found = await _run(ls, nav.references, req.ctx, req.path, offset, include_declaration)
+        return _locations(req, found)
 
     @ls.feature(lsp.TEXT_DOCUMENT_REFERENCES)
-    async def references(ls, params: lsp.ReferenceParams):
-        doc, offset = _doc_and_offset(ls, params.text_document.uri, params.position)
-        if doc is None:
+    def references(ls, params: lsp.ReferenceParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
             return None
-        ctx = _context(ls)
-        found = await _run(ls, nav.references, ctx, doc.path, offset, params.context.include_declaration)
-        return [_location(ctx, ls, loc) for loc in found]
+        include = bool(params.context.include_declaration) if params.context is not None else True
+        return (yield _references, (ls, req, req.offset(params.position), include), None)
+
+    async def _document_link(ls, req: _Request):
+        links = await _run(ls, nav.document_links, req.ctx, req.path)
+        return [lsp.DocumentLink(req.range(link.span), target=req.uri_for(link.target), tooltip=link.tooltip or None) for link in links]
 
     @ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_LINK, lsp.DocumentLinkOptions(resolve_provider=False))
-    async def document_link(ls, params: lsp.DocumentLinkParams):
-        doc, _ = _doc_and_offset(ls, params.text_document.uri, None)
-        if doc is None:
+    def document_link(ls, params: lsp.DocumentLinkParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
             return None
-        links = await _run(ls, nav.document_links, _context(ls), doc.path)
-        return [
-            lsp.DocumentLink(convert.lsp_range(doc.index, link.span, ls.encoding), target=path_to_uri(link.target), tooltip=link.tooltip or None)
-            for link in links
-        ]
+        return (yield _document_link, (ls, req), None)
 
-    @ls.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
-    async def inlay_hint(ls, params: lsp.InlayHintParams):
-        doc, _ = _doc_and_offset(ls, params.text_document.uri, None)
-        if doc is None:
-            return None
-        r = params.range
-        span = (
-            doc.index.offset(r.start.line, r.start.character, ls.encoding),
-            doc.index.offset(r.end.line, r.end.character, ls.encoding),
-        )
-        hints = await _run(ls, nav.inlay_hints, _context(ls), doc.path, span)
+    async def _inlay_hint(ls, req: _Request, span):
+        hints = await _run(ls, nav.inlay_hints, req.ctx, req.path, span)
         out = []
         for h in hints:
-            line, ch = doc.index.position(h.offset, ls.encoding)
+            line, ch = req.index.position(h.offset, req.encoding)
             out.append(
                 lsp.InlayHint(
                     position=lsp.Position(line, ch),
@@ -143,46 +180,63 @@ def register(ls) -> None:
             )
         return out
 
-    @ls.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
-    async def code_lens(ls, params: lsp.CodeLensParams):
-        doc, _ = _doc_and_offset(ls, params.text_document.uri, None)
-        if doc is None:
+    @ls.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
+    def inlay_hint(ls, params: lsp.InlayHintParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
             return None
-        lenses = await _run(ls, nav.code_lenses, _context(ls), doc.path)
+        start, end = req.offset(params.range.start), req.offset(params.range.end)
+        return (yield _inlay_hint, (ls, req, (min(start, end), max(start, end))), None)
+
+    async def _code_lens(ls, req: _Request):
+        lenses = await _run(ls, nav.code_lenses, req.ctx, req.path)
         return [
             lsp.CodeLens(
-                range=convert.lsp_range(doc.index, lens.span, ls.encoding),
-                command=lsp.Command(title=lens.title, command=EXPLAIN, arguments=[params.text_document.uri]),
+                range=req.range(lens.span),
+                command=lsp.Command(title=lens.title, command=EXPLAIN, arguments=[req.uri]),
             )
             for lens in lenses
         ]
 
-    def _symbol(doc, s) -> lsp.DocumentSymbol:
+    @ls.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    def code_lens(ls, params: lsp.CodeLensParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
+            return None
+        return (yield _code_lens, (ls, req), None)
+
+    def _symbol(req: _Request, s) -> lsp.DocumentSymbol:
         return lsp.DocumentSymbol(
             name=s.name or "(empty)",
             kind=SYMBOL_KIND.get(s.kind, lsp.SymbolKind.Field),
-            range=convert.lsp_range(doc.index, s.span, ls.encoding),
-            selection_range=convert.lsp_range(doc.index, s.selection_span, ls.encoding),
+            range=req.range(s.span),
+            selection_range=req.range(s.selection_span),
             detail=s.detail or None,
-            children=[_symbol(doc, c) for c in s.children] or None,
+            children=[_symbol(req, c) for c in s.children] or None,
         )
 
-    @ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    async def document_symbol(ls, params: lsp.DocumentSymbolParams):
-        doc, _ = _doc_and_offset(ls, params.text_document.uri, None)
-        if doc is None:
-            return None
-        symbols = await _run(ls, nav.document_symbols, _context(ls), doc.path)
-        return [_symbol(doc, s) for s in symbols]
+    async def _document_symbol(ls, req: _Request):
+        symbols = await _run(ls, nav.document_symbols, req.ctx, req.path)
+        return [_symbol(req, s) for s in symbols]
 
-    @ls.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
-    async def folding_range(ls, params: lsp.FoldingRangeParams):
-        doc, _ = _doc_and_offset(ls, params.text_document.uri, None)
-        if doc is None:
+    @ls.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbol(ls, params: lsp.DocumentSymbolParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
             return None
-        ranges = await _run(ls, nav.folding_ranges, _context(ls), doc.path)
+        return (yield _document_symbol, (ls, req), None)
+
+    async def _folding_range(ls, req: _Request):
+        ranges = await _run(ls, nav.folding_ranges, req.ctx, req.path)
         kinds = {"comment": lsp.FoldingRangeKind.Comment, "imports": lsp.FoldingRangeKind.Imports}
         return [lsp.FoldingRange(start_line=r.start_line, end_line=r.end_line, kind=kinds.get(r.kind, lsp.FoldingRangeKind.Region)) for r in ranges]
+
+    @ls.feature(lsp.TEXT_DOCUMENT_FOLDING_RANGE)
+    def folding_range(ls, params: lsp.FoldingRangeParams):
+        req = _request(ls, params.text_document.uri)
+        if req is None:
+            return None
+        return (yield _folding_range, (ls, req), None)
 
     @ls.command(EXPLAIN)
     async def explain_command(ls, *args):
