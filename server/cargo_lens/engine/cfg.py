@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
 
 from . import cfg_targets as _data
+from .record import Record
 
 __all__ = [
     "All",
@@ -62,7 +62,7 @@ __all__ = [
 # Deeper nesting is refused with a PlatformError whose ``cargo_error`` is False.
 # cargo accepts far deeper keys (20 000 levels parse; it overflows its stack
 # somewhere below 100 000), but ASTs that deep would make the recursive
-# dataclass ``==``/``hash``/``repr`` (and any caller walking the tree) raise
+# ``==``/``hash``/``repr`` (and any caller walking the tree) raise
 # RecursionError.  No real manifest comes anywhere near this.
 MAX_NESTING = 128
 
@@ -116,41 +116,54 @@ class PlatformError(Exception):
 Span = tuple  # (start, end) offsets into the key string
 
 
-@dataclass(frozen=True)
-class All:
-    items: tuple
-    span: Span
+# Value classes (record.py: cheaper to define than dataclasses, same equality, hash and repr).
 
 
-@dataclass(frozen=True)
-class Any:
-    items: tuple
-    span: Span
+class All(Record):
+    __slots__ = ("items", "span")
+
+    def __init__(self, items: tuple, span: Span):
+        self.items = items
+        self.span = span
 
 
-@dataclass(frozen=True)
-class Not:
-    expr: CfgExpr
-    span: Span
+class Any(Record):
+    __slots__ = ("items", "span")
+
+    def __init__(self, items: tuple, span: Span):
+        self.items = items
+        self.span = span
 
 
-@dataclass(frozen=True)
-class Name:
+class Not(Record):
+    __slots__ = ("expr", "span")
+
+    def __init__(self, expr: CfgExpr, span: Span):
+        self.expr = expr
+        self.span = span
+
+
+class Name(Record):
     """A bare cfg name, e.g. ``unix``.  ``name`` excludes the ``r#`` prefix."""
 
-    name: str
-    raw: bool
-    span: Span
+    __slots__ = ("name", "raw", "span")
+
+    def __init__(self, name: str, raw: bool, span: Span):
+        self.name = name
+        self.raw = raw
+        self.span = span
 
 
-@dataclass(frozen=True)
-class KeyPair:
+class KeyPair(Record):
     """``key = "value"``.  ``key`` excludes any ``r#`` prefix."""
 
-    key: str
-    value: str
-    raw_key: bool
-    span: Span
+    __slots__ = ("key", "value", "raw_key", "span")
+
+    def __init__(self, key: str, value: str, raw_key: bool, span: Span):
+        self.key = key
+        self.value = value
+        self.raw_key = raw_key
+        self.span = span
 
     @property
     def key_span(self) -> Span:
@@ -162,13 +175,15 @@ class KeyPair:
         return (self.span[1] - len(self.value) - 2, self.span[1])
 
 
-@dataclass(frozen=True)
-class Bool:
+class Bool(Record):
     """``true``/``false`` literal (also ``r#true``/``r#false``, as cargo does)."""
 
-    value: bool
-    span: Span
-    raw: bool = False  # written `r#true`/`r#false` (rustc would read a name)
+    __slots__ = ("value", "span", "raw")
+
+    def __init__(self, value: bool, span: Span, raw: bool = False):
+        self.value = value
+        self.span = span
+        self.raw = raw  # written `r#true`/`r#false` (rustc would read a name)
 
 
 # typing is not imported at run time (start-up cost); annotations are strings anyway.
@@ -181,11 +196,13 @@ else:
     CfgExpr = (All, Any, Not, Name, KeyPair, Bool)
 
 
-@dataclass(frozen=True)
-class Platform:
-    key: str  # the raw [target.<key>] key
-    target_name: str | None  # for target-name keys
-    cfg: CfgExpr | None  # for cfg(...) keys
+class Platform(Record):
+    __slots__ = ("key", "target_name", "cfg")
+
+    def __init__(self, key: str, target_name: str | None, cfg: CfgExpr | None):
+        self.key = key  # the raw [target.<key>] key
+        self.target_name = target_name  # for target-name keys
+        self.cfg = cfg  # for cfg(...) keys
 
     @property
     def is_cfg(self) -> bool:
@@ -513,13 +530,15 @@ def parse_platform(key: str) -> Platform:
 # Targets
 
 
-@dataclass(frozen=True)
-class TargetCfg:
+class TargetCfg(Record):
     """What ``rustc --print cfg --target <triple>`` prints."""
 
-    triple: str
-    names: frozenset  # bare names: unix, windows, debug_assertions ...
-    pairs: frozenset  # (key, value): ("target_os", "linux"), ("target_feature", "sse2") ...
+    __slots__ = ("triple", "names", "pairs")
+
+    def __init__(self, triple: str, names: frozenset, pairs: frozenset):
+        self.triple = triple
+        self.names = names  # bare names: unix, windows, debug_assertions ...
+        self.pairs = pairs  # (key, value): ("target_os", "linux"), ("target_feature", "sse2") ...
 
     def values(self, key: str) -> frozenset:
         return frozenset(v for k, v in self.pairs if k == key)
@@ -760,17 +779,19 @@ def constant_value(expr: CfgExpr) -> bool | None:
 # Lints
 
 
-@dataclass(frozen=True)
-class CfgLint:
-    message: str
-    start: int
-    end: int
-    help: str | None = None
-    # Stable identifier for filtering: "cargo-unsupported-name",
-    # "cargo-unsupported-feature", "cargo-keyword", "raw-bool",
-    # "unknown-value", "unknown-key", "unknown-name", "name-needs-value",
-    # "unknown-target".  The "cargo-*" ones are warnings cargo itself prints.
-    code: str = ""
+class CfgLint(Record):
+    __slots__ = ("message", "start", "end", "help", "code")
+
+    def __init__(self, message: str, start: int, end: int, help: str | None = None, code: str = ""):
+        self.message = message
+        self.start = start
+        self.end = end
+        self.help = help
+        # Stable identifier for filtering: "cargo-unsupported-name",
+        # "cargo-unsupported-feature", "cargo-keyword", "raw-bool",
+        # "unknown-value", "unknown-key", "unknown-name", "name-needs-value",
+        # "unknown-target".  The "cargo-*" ones are warnings cargo itself prints.
+        self.code = code
 
 
 _DOCS_PLATFORM = (

@@ -26,9 +26,9 @@ but cannot be read counts as empty. Cargo would stop with "unable to match path 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from .fs import FileSystem, normalize
+from .record import Record
 
 __all__ = [
     "GlobLimitError",
@@ -570,8 +570,7 @@ def glob(
 # -- cargo ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MemberExpansion:
+class MemberExpansion(Record):
     """One ``members``/``default-members`` entry as cargo's ``members_paths`` sees it.
 
     ``joined``: ``root_dir.join(entry)``. ``paths``: the member directories. ``used_glob``:
@@ -580,9 +579,12 @@ class MemberExpansion:
     differs (component-wise) from ``joined``.
     """
 
-    joined: str
-    paths: list[str]
-    used_glob: bool
+    __slots__ = ("joined", "paths", "used_glob")
+
+    def __init__(self, joined: str, paths: list[str], used_glob: bool):
+        self.joined = joined
+        self.paths = paths
+        self.used_glob = used_glob
 
 
 def expand_member(

@@ -8,10 +8,11 @@ workspace engine's business.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import toml_doc
 from .fs import FileSystem, FsError, normalize
+from .record import Record
 from .toml_doc import Array, Item, Scalar, Table, TomlDocument
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
@@ -58,31 +59,68 @@ class DependencyDecl:
         return f"[target.{quoted}.{self.table_path[-1]}]"
 
 
-@dataclass
-class WorkspaceDecl:
+class WorkspaceDecl(Record):
     """The `[workspace]` table's membership keys, raw."""
 
-    members: list[tuple[str, Item]] | None
-    exclude: list[tuple[str, Item]]
-    default_members: list[tuple[str, Item]] | None
-    table: Table
+    __slots__ = ("members", "exclude", "default_members", "table")
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __init__(
+        self,
+        members: list[tuple[str, Item]] | None,
+        exclude: list[tuple[str, Item]],
+        default_members: list[tuple[str, Item]] | None,
+        table: Table,
+    ):
+        self.members = members
+        self.exclude = exclude
+        self.default_members = default_members
+        self.table = table
 
 
-@dataclass
 class Manifest:
-    path: str
-    dir: str
-    text: str | None
-    read_error: str | None = None
-    doc: TomlDocument | None = None
-    data: dict = field(default_factory=dict)
-    has_package: bool = False
-    workspace: WorkspaceDecl | None = None
-    pointer: str | None = None  # package.workspace
-    name: str | None = None
-    deps: list[DependencyDecl] = field(default_factory=list)
-    inherits: bool = False  # uses `workspace = true` somewhere
-    problem_cache: dict = field(default_factory=dict, repr=False, compare=False)  # see SharedCache
+    # A plain class rather than a dataclass (see record.py); equality and repr as the
+    # dataclass had them: every field but problem_cache.
+    _FIELDS = ("path", "dir", "text", "read_error", "doc", "data", "has_package", "workspace", "pointer", "name", "deps", "inherits")
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __init__(
+        self,
+        path: str,
+        dir: str,
+        text: str | None,
+        read_error: str | None = None,
+        doc: TomlDocument | None = None,
+        data: dict | None = None,
+        has_package: bool = False,
+        workspace: WorkspaceDecl | None = None,
+        pointer: str | None = None,
+        name: str | None = None,
+        deps: list[DependencyDecl] | None = None,
+        inherits: bool = False,
+        problem_cache: dict | None = None,
+    ):
+        self.path = path
+        self.dir = dir
+        self.text = text
+        self.read_error = read_error
+        self.doc = doc
+        self.data = {} if data is None else data
+        self.has_package = has_package
+        self.workspace = workspace
+        self.pointer = pointer  # package.workspace
+        self.name = name
+        self.deps = [] if deps is None else deps
+        self.inherits = inherits  # uses `workspace = true` somewhere
+        self.problem_cache = {} if problem_cache is None else problem_cache  # see SharedCache
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return tuple(getattr(self, f) for f in self._FIELDS) == tuple(getattr(other, f) for f in self._FIELDS)
+
+    def __repr__(self) -> str:
+        return f"Manifest({', '.join(f'{f}={getattr(self, f)!r}' for f in self._FIELDS)})"
 
     @property
     def syntax_errors(self) -> list:

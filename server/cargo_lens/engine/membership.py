@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 
 from .manifest import DependencyDecl
+from .record import Record
 from .workspace import MANIFEST, CargoFailure, Reason, WorkspaceResult
 
 
-@dataclass(frozen=True)
-class Edge:
-    src: str  # manifest declaring the dependency
-    dst: str  # the dependency's manifest
-    decl: DependencyDecl
+class Edge(Record):
+    __slots__ = ("src", "dst", "decl")
+
+    def __init__(self, src: str, dst: str, decl: DependencyDecl):
+        self.src = src  # manifest declaring the dependency
+        self.dst = dst  # the dependency's manifest
+        self.decl = decl
 
 
 def member_edges(res: WorkspaceResult) -> list[Edge]:

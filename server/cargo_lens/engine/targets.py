@@ -13,7 +13,6 @@ import it from `cargo_lens.engine.load_errors`.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 
 try:  # the C module datetime.py re-exports: the same classes, without its ~1.5 ms import
     from _datetime import date as _date, time as _time
@@ -22,6 +21,7 @@ except ImportError:  # pragma: no cover - Pythons without the accelerator
 
 from .fs import FileSystem, normalize
 from . import toml_doc
+from .record import Record
 from .toml_doc import TomlDatetime
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
@@ -93,15 +93,24 @@ def _plain_walk(v: Any) -> Any:
     return v
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(Record):
     """One reason cargo refuses to load a manifest. See `load_errors.check_manifest`."""
 
-    stage: int  # 1..7, the position in spec 10.4's order
-    shape: Literal["P", "D"]  # P: "failed to parse manifest at" + causes; D: printed directly
-    lines: tuple[str, ...]  # causes, outermost first, each exactly as cargo prints it
-    key_path: tuple[str | int, ...]  # where it is in the manifest; () = the whole file
-    at: Literal["key", "value", "table"] = "value"
+    __slots__ = ("stage", "shape", "lines", "key_path", "at")
+
+    def __init__(
+        self,
+        stage: int,  # 1..7, the position in spec 10.4's order
+        shape: Literal["P", "D"],  # P: "failed to parse manifest at" + causes; D: printed directly
+        lines: tuple[str, ...],  # causes, outermost first, each exactly as cargo prints it
+        key_path: tuple[str | int, ...],  # where it is in the manifest; () = the whole file
+        at: Literal["key", "value", "table"] = "value",
+    ):
+        self.stage = stage
+        self.shape = shape
+        self.lines = lines
+        self.key_path = key_path
+        self.at = at
 
     @property
     def message(self) -> str:
@@ -109,28 +118,40 @@ class LoadProblem:
         return self.lines[-1].split("\n", 1)[0]
 
 
-@dataclass(frozen=True)
-class Target:
-    kind: str  # "lib", "bin", "example", "test", "bench", "custom-build"
-    name: str
-    path: str | None  # absolute, lexically normalised like cargo's `src_path`
+class Target(Record):
+    __slots__ = ("kind", "name", "path")
+
+    def __init__(self, kind: str, name: str, path: str | None):
+        self.kind = kind  # "lib", "bin", "example", "test", "bench", "custom-build"
+        self.name = name
+        self.path = path  # absolute, lexically normalised like cargo's `src_path`
 
 
-@dataclass(frozen=True)
-class Deferred:
+class Deferred(Record):
     """A target cargo drops at load and only complains about in build commands."""
 
-    kind: str  # "bin", "example", "test", "bench"
-    name: str
-    message: str
-    key_path: tuple[str | int, ...]
+    __slots__ = ("kind", "name", "message", "key_path")
+
+    def __init__(self, kind: str, name: str, message: str, key_path: tuple[str | int, ...]):
+        self.kind = kind  # "bin", "example", "test", "bench"
+        self.name = name
+        self.message = message
+        self.key_path = key_path
 
 
-@dataclass
-class Discovery:
-    targets: list[Target] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    deferred: list[Deferred] = field(default_factory=list)
+class Discovery(Record):
+    __slots__ = ("targets", "problems", "deferred")
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __init__(
+        self,
+        targets: list[Target] | None = None,
+        problems: list[LoadProblem] | None = None,
+        deferred: list[Deferred] | None = None,
+    ):
+        self.targets = [] if targets is None else targets
+        self.problems = [] if problems is None else problems
+        self.deferred = [] if deferred is None else deferred
 
 
 EDITIONS = ("2015", "2018", "2021", "2024", "future")

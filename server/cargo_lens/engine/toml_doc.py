@@ -35,7 +35,8 @@ import gc
 import re
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+
+from .record import Record
 
 TYPE_CHECKING = False  # typing is not imported at run time (start-up cost)
 if TYPE_CHECKING:
@@ -166,17 +167,22 @@ def _to_python(item: Item) -> Any:
     return out[0]
 
 
-@dataclass(frozen=True)
-class TomlError:
-    message: str
-    span: Span
+class TomlError(Record):
+    __slots__ = ("message", "span")
+
+    def __init__(self, message: str, span: Span):
+        self.message = message
+        self.span = span
 
 
-@dataclass
-class TomlDocument:
-    text: str
-    root: Table
-    errors: list[TomlError] = field(default_factory=list)
+class TomlDocument(Record):
+    __slots__ = ("text", "root", "errors")
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __init__(self, text: str, root: Table, errors: list[TomlError] | None = None):
+        self.text = text
+        self.root = root
+        self.errors = [] if errors is None else errors
 
     def lookup(self, path: tuple) -> Item | None:
         """The item at a key path; ints index arrays and arrays of tables."""
