@@ -7,8 +7,9 @@ Run it by hand (it is not a test):
     .venv/bin/python benchmarks/bench_navigation.py --calls 50 --json
 
 The workspace is paradigmxyz__reth from the shared corpus (located as tests/cargo_oracle.py
-does: ``SHARED_DIR``), read in place: nothing is written there. Every call goes through the
-engine API (``cargo_lens.engine.navigation``) exactly as the language server would call it.
+does: ``SHARED_DIR``), copied to a fresh temporary directory (no `Cargo.toml` above it) and read
+there. Every call goes through the engine API (``cargo_lens.engine.navigation``) exactly as the
+language server would call it. `bench_lsp_navigation.py` measures the same cases over LSP.
 
 Three ways of holding the engine state are measured, all with one ``SharedCache`` that lives for
 the whole run (the server keeps one, so parsed manifests survive between requests):
@@ -46,6 +47,7 @@ import gc
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import time
@@ -57,6 +59,9 @@ sys.path.insert(0, os.path.join(REPO, "tests"))
 
 from cargo_oracle import SHARED_DIR  # noqa: E402
 
+sys.path.insert(0, HERE)
+from _common import copy_corpus_entry, scratch_dir  # noqa: E402
+
 from cargo_lens.engine import navigation as nav  # noqa: E402
 from cargo_lens.engine.fs import FileSystem  # noqa: E402
 from cargo_lens.engine.workspace import Context, SharedCache  # noqa: E402
@@ -65,6 +70,14 @@ RETH = os.path.join(str(SHARED_DIR), "corpus", "paradigmxyz__reth")
 ROOT = os.path.join(RETH, "Cargo.toml")
 MEMBER = os.path.join(RETH, "crates", "net", "network", "Cargo.toml")
 TARGET_MS = 20.0
+
+
+def use_copy(reth: str) -> None:
+    """Measure on the copy at ``reth`` instead of the corpus itself."""
+    global RETH, ROOT, MEMBER
+    RETH = reth
+    ROOT = os.path.join(RETH, "Cargo.toml")
+    MEMBER = os.path.join(RETH, "crates", "net", "network", "Cargo.toml")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -173,8 +186,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     calls = max(50, args.calls)
     rows = []
-    for mode in (("warm", "server", "edit") if args.mode == "all" else (args.mode,)):
-        rows.extend(measure(mode, calls, args.warmup))
+    scratch = scratch_dir("cargo-lens-bench-navigation-")
+    try:
+        use_copy(copy_corpus_entry(os.path.dirname(RETH), os.path.basename(RETH), scratch))
+        for mode in (("warm", "server", "edit") if args.mode == "all" else (args.mode,)):
+            rows.extend(measure(mode, calls, args.warmup))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
