@@ -14,6 +14,7 @@ offers from it is known, and the developer's own cache never leaks into the answ
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import shutil
 import tempfile
@@ -130,6 +131,7 @@ LAYOUT = {
 
 # A cargo home whose registry cache (the `.crate` archives cargo keeps) knows two crates.
 CARGO_HOME = Path(tempfile.mkdtemp(prefix="cargo-lens-home-"))
+atexit.register(shutil.rmtree, CARGO_HOME, ignore_errors=True)
 for _name in ("serde_json-1.0.99", "serde_json-1.0.120", "serde_yaml-0.9.34"):
     _p = CARGO_HOME / "registry" / "cache" / "index.crates.io-1949cf8c6b5b557f" / f"{_name}.crate"
     _p.parent.mkdir(parents=True, exist_ok=True)
@@ -151,7 +153,6 @@ async def client(lsp_client: LanguageClient, tmp_path_factory):
     await initialize(lsp_client, [root], capabilities("visual-studio-code"))
     yield
     await lsp_client.shutdown_session()
-    shutil.rmtree(CARGO_HOME, ignore_errors=True)
 
 
 # -- helpers -------------------------------------------------------------------------------------
