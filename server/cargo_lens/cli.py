@@ -16,12 +16,29 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
+    building = False  # True while build_parser runs
+
     def error(self, message: str):  # argparse exits 2 too; keep its wording, add a hint
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
 
+    def _get_formatter(self):
+        if _Parser.building:
+            # add_argument makes a formatter only to check the metavar, and the default one
+            # asks shutil (~2 ms to import) for the terminal width; help text is not made here.
+            return self.formatter_class(prog=self.prog, width=80)
+        return super()._get_formatter()
+
 
 def build_parser() -> argparse.ArgumentParser:
+    _Parser.building = True
+    try:
+        return _build_parser()
+    finally:
+        _Parser.building = False
+
+
+def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="cargo-lens", description="Cargo workspace analysis: what cargo will decide, before it runs.")
     p.add_argument("--version", action="version", version=f"cargo-lens {__version__}")
     # `prog` given: argparse would otherwise build a help formatter (and import shutil) to work it out

@@ -716,6 +716,8 @@ def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) 
         if home not in dirs:
             dirs.append(home)
     for cdir in dirs:
+        if not fs.is_dir(cdir):  # (no `.cargo` here: one question instead of two)
+            continue
         for fname in ("config", "config.toml"):
             path = cdir + "/" + fname
             if not fs.is_file(path):

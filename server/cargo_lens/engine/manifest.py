@@ -135,9 +135,9 @@ class Manifest:
         editing anything else in the root (its own package, comments) keeps member caches."""
         fp = self.problem_cache.get("__workspace_fingerprint__")
         if fp is None:
-            import json
-
-            fp = json.dumps(self.data.get("workspace"), sort_keys=True, default=str)
+            # repr, not json (whose import the CLI would pay for): a key only ever compared
+            # with other keys of this process; equal tables give equal texts.
+            fp = repr(self.data.get("workspace"))
             self.problem_cache["__workspace_fingerprint__"] = fp
         return fp
 

@@ -207,8 +207,15 @@ def _line_of(m, decl: DependencyDecl) -> int | None:
 
 
 def _rel(path: str, base: str) -> str:
-    rel = posixpath.relpath(path, base)
-    return rel
+    # posixpath.relpath normalises both sides first; a path already normal and below ``base``
+    # (every member of a workspace, usually) is just its tail.
+    if path.startswith(base + "/") and _is_normal(path) and _is_normal(base):
+        return path[len(base) + 1 :]
+    return posixpath.relpath(path, base)
+
+
+def _is_normal(path: str) -> bool:
+    return path.startswith("/") and "/." not in path and "//" not in path and not path.endswith("/")
 
 
 def exclude_entry_for(res: WorkspaceResult, manifest: str) -> str:

@@ -286,9 +286,15 @@ _DOTTED_BOOL_LINE = re.compile(
 )
 # A bare key and `=` (in a statement or an inline table).
 _KEY_EQ = re.compile(r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
-# A one-line array of plain strings, `["a", "b"]`.
+# An array of plain strings, `["a", "b"]`, also over several lines when nothing but blanks,
+# newlines and commas sit between the strings (then no other `"` is inside the brackets).
 _STRING_ARRAY = re.compile(
-    r'\[[ \t]*(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"[ \t]*,[ \t]*)*(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"[ \t]*)?\]'
+    r'\[(?:[ \t\n]|\r\n)*(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"(?:[ \t\n]|\r\n)*,(?:[ \t\n]|\r\n)*)*'
+    r'(?:"[^"\\\x00-\x08\x0a-\x1f\x7f]*"(?:[ \t\n]|\r\n)*)?\]'
+)
+# A plain one-key table header, `[dependencies]`, and what may follow it on its line.
+_SIMPLE_HEADER = re.compile(
+    r"\[[ \t]*([A-Za-z0-9_-]+)[ \t]*(\])[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\r?\n|\Z)"
 )
 _SEP = re.compile(r"[ \t]*([,}])")
 _SIMPLE_BASIC = re.compile(r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"')
@@ -968,6 +974,12 @@ class _Reader:
 
     def _fast_header(self, start: int) -> int:
         text, n = self.text, self.n
+        m = _SIMPLE_HEADER.match(text, start)
+        if m is not None:
+            err = self._commit_header([(m.group(1), m.span(1))], False, (start, m.end(2)))
+            if err is not None:
+                self.add_error(2, *err)
+            return m.end()
         is_array = text.startswith("[[", start)
         p = _WS.match(text, start + (2 if is_array else 1)).end()
         keys, p = self._fast_key(p)
