@@ -11,7 +11,6 @@ normal request afterwards.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 import pytest_lsp
