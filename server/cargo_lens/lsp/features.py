@@ -47,7 +47,7 @@ def _context(ls) -> Context:
 
 async def _run(ls, fn, *args):
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(ls._pool, fn, *args)
+    return await loop.run_in_executor(ls._request_pool, fn, *args)
 
 
 @dataclass(frozen=True)

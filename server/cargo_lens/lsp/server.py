@@ -143,6 +143,10 @@ class CargoLensServer(LanguageServer):
         self._dirty = False
         self._runner: asyncio.Task | None = None
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cargo-lens-analysis")
+        # Hovers, completion and navigation must not queue behind a whole-workspace analysis
+        # triggered by the keystroke that came with them. They read the shared caches only
+        # through fresh Contexts; a race costs at most a recomputation.
+        self._request_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="cargo-lens-requests")
         self._published: dict[str, tuple] = {}
         self._published_versions: dict[str, int | None] = {}
         self._reported_settings: set[str] = set()
@@ -588,7 +592,7 @@ def create_server() -> CargoLensServer:
             ctx = Context(ls.disk.with_overlay(overlay), shared=ls.shared)
             return engine_hover(ctx, path, offset, allow_rustc=ls.settings.rustc_allowed, env=dict(os.environ))
 
-        result = await loop.run_in_executor(ls._pool, work)
+        result = await loop.run_in_executor(ls._request_pool, work)
         if result is None:
             return None
         return lsp.Hover(
@@ -599,6 +603,7 @@ def create_server() -> CargoLensServer:
     @ls.feature(lsp.SHUTDOWN)
     def shutdown(ls: CargoLensServer, params):
         ls._pool.shutdown(wait=False, cancel_futures=True)
+        ls._request_pool.shutdown(wait=False, cancel_futures=True)
 
     from . import features  # authoring help (completion, navigation, lenses) and commands
 
