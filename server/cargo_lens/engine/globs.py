@@ -382,7 +382,8 @@ def _probe(fs: FileSystem, parent: str, name: str, path: str) -> bool:
 def _plain_path(pattern: str, fs: FileSystem) -> bool:
     """An absolute path without metacharacters, `.`/`..`/empty components or a trailing `/`,
     inside the boundary: the walk probes each component and yields the path when the last
-    probe succeeds, and then every earlier one succeeds too (they are its ancestors)."""
+    probe succeeds (and, for a pattern ending in `/`, the path is a directory); every earlier
+    probe then succeeds too (they are its ancestors)."""
     return (
         pattern.startswith("/")
         and len(pattern) > 1
@@ -552,9 +553,11 @@ def glob(
     :class:`GlobLimitError` during iteration when the bounds are hit. Meant for absolute
     patterns; a relative one is taken relative to the process's working directory, as in Rust.
     """
-    if _plain_path(pattern, fs):  # most `members` entries: no walk needed
-        parent, name = pattern.rsplit("/", 1)
-        return iter([pattern] if _probe(fs, parent or "/", name, pattern) else [])
+    literal = pattern[:-1] if pattern.endswith("/") else pattern
+    if _plain_path(literal, fs):  # most `members` entries: no walk needed
+        parent, name = literal.rsplit("/", 1)
+        found = _probe(fs, parent or "/", name, literal) and (literal == pattern or _is_dir(fs, literal))
+        return iter([literal] if found else [])
     compile_pattern(pattern)  # whole-pattern errors come first, positions in the full string
     root_len = 1 if pattern.startswith("/") else 0  # Unix: the only prefix is one RootDir
     parts = pattern[root_len:].split("/")

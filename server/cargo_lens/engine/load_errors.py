@@ -933,7 +933,11 @@ class _Schema:
         f = spec.get("features")
         if f is not None and not (isinstance(f, list) and all(isinstance(x, str) for x in f)):
             return False
-        return all(spec.get(k) is None or isinstance(spec.get(k), bool) for k in ("default-features", "default_features", "optional", "public"))
+        for k in ("default-features", "default_features", "optional", "public"):
+            v = spec.get(k)
+            if v is not None and not isinstance(v, bool):
+                return False
+        return True
 
     # lints -------------------------------------------------------------------------------------
     def lints(self, v: Any, kp: _KP, inheritable: bool) -> None:
@@ -1660,13 +1664,19 @@ class _Checker:
             return
         d = dep.detailed()
         name = dep.name
-
-        def s(key: str) -> str | None:
-            v = d.get(key)
-            return v if isinstance(v, str) else None
-
-        version, path, git = s("version"), s("path"), s("git")
-        registry, index = s("registry"), s("registry-index")
+        # Only string values count (others are stage-1 type errors).
+        version, path, git = d.get("version"), d.get("path"), d.get("git")
+        registry, index = d.get("registry"), d.get("registry-index")
+        if not isinstance(version, str):
+            version = None
+        if not isinstance(path, str):
+            path = None
+        if not isinstance(git, str):
+            git = None
+        if not isinstance(registry, str):
+            registry = None
+        if not isinstance(index, str):
+            index = None
         if version is None and path is None and git is None:
             self.add(stage, f"dependency ({name}) specified without providing a local path, Git repository, version, or workspace dependency to use", dep.key_path)
             return
@@ -1729,7 +1739,8 @@ class _Checker:
         if version is not None:
             err = _version_req_error(version)
             if err is not None:
-                pkg_name = s("package") or name
+                renamed = d.get("package")
+                pkg_name = renamed if isinstance(renamed, str) and renamed else name
                 self.add(stage, (f"failed to parse the version requirement `{version}` for dependency `{pkg_name}`", err), dep.at("version"))
                 return
         if registry is not None and not registry_reported and not self.registry_known(registry):
