@@ -271,6 +271,22 @@ class _Slow(Exception):
 class _Bail(Exception):
     """A damaged statement goes on and on: stop reading it exactly (see ``_Exact.BUDGET``)."""
 
+class _LazyPattern:
+    """A regex compiled when first used. Most of this module's are needed only for unusual or
+    damaged input, and compiling them all costs ~2 ms of every CLI start."""
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(self.pattern, self.flags)
+        self.match, self.search = compiled.match, compiled.search  # no __getattr__ from now on
+        return getattr(compiled, name)
+
+
+_lazy = _LazyPattern
+
 # Fast path.
 _WS = re.compile(r"[ \t]*")
 _EOL = re.compile(r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\r?\n|\Z)")
@@ -302,29 +318,29 @@ _SIMPLE_LITERAL = re.compile(r"'([^'\x00-\x08\x0a-\x1f\x7f]*)'")
 _PLAIN_INT = re.compile(r"[+-]?(?:0|[1-9][0-9]{0,17})(?=[ \t\r\n#,\]}]|\Z)")
 _ATOM = r"[^.=,\[\]{} \t#\r\n\"'][^.=,\[\]{} \t#\r\n]*"
 # toml_parser's scalar: atoms and dots, and atoms after blanks (`1979-05-27 07:32:00`).
-_SCALAR = re.compile(rf"(?:\.|{_ATOM})(?:\.|{_ATOM}|[ \t]+{_ATOM})*")
+_SCALAR = _lazy(rf"(?:\.|{_ATOM})(?:\.|{_ATOM}|[ \t]+{_ATOM})*")
 
 # toml_parser's lexer.
-_LEX_WS = re.compile(r"[ \t]+")
-_LEX_COMMENT = re.compile(r"#[^\r\n]*")
-_LEX_ATOM = re.compile(r"[^.=,\[\]{} \t#\r\n]+")
-_LEX_BASIC = re.compile(r'"(?:[^"\\\n]+|\\[\\"]?)*"?')
-_LEX_LITERAL = re.compile(r"'[^'\n]*'?")
-_LEX_ML_BASIC_BODY = re.compile(r'(?:[^"\\]+|\\[\\"]?|""?(?!"))*')
+_LEX_WS = _lazy(r"[ \t]+")
+_LEX_COMMENT = _lazy(r"#[^\r\n]*")
+_LEX_ATOM = _lazy(r"[^.=,\[\]{} \t#\r\n]+")
+_LEX_BASIC = _lazy(r'"(?:[^"\\\n]+|\\[\\"]?)*"?')
+_LEX_LITERAL = _lazy(r"'[^'\n]*'?")
+_LEX_ML_BASIC_BODY = _lazy(r'(?:[^"\\]+|\\[\\"]?|""?(?!"))*')
 _SINGLE = frozenset(".=,[]{}")
 _STRING_KINDS = frozenset(('"', "'", '"""', "'''"))
 
 # Decoders. The allowed sets (basic: tab, space, 0x21, 0x23-0x5b, 0x5d-0x7e, 0x80 and up;
 # multi-line basic adds newline and 0x22) are written as their complements: a class spanning
 # 0x80-0x10ffff takes milliseconds to compile at every start, a small negated one does not.
-_BASIC_UNESCAPED = re.compile(r'[^\x00-\x08\x0a-\x1f"\\\x7f]*')
-_BASIC_INVALID = re.compile(r'[\x00-\x08\x0a-\x1f"\x7f]*')  # not allowed, and not `\`
-_MLB_UNESCAPED = re.compile(r"[^\x00-\x08\x0b-\x1f\\\x7f]*")
-_MLB_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")  # not allowed, not `\` or CR
-_LITERAL_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f']")
-_ML_LITERAL_BAD = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_COMMENT_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
-_KEY_BAD = re.compile(r"[^A-Za-z0-9_-]")
+_BASIC_UNESCAPED = _lazy(r'[^\x00-\x08\x0a-\x1f"\\\x7f]*')
+_BASIC_INVALID = _lazy(r'[\x00-\x08\x0a-\x1f"\x7f]*')  # not allowed, and not `\`
+_MLB_UNESCAPED = _lazy(r"[^\x00-\x08\x0b-\x1f\\\x7f]*")
+_MLB_INVALID = _lazy(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*")  # not allowed, not `\` or CR
+_LITERAL_BAD = _lazy(r"[\x00-\x08\x0a-\x1f\x7f']")
+_ML_LITERAL_BAD = _lazy(r"[\x00-\x08\x0b-\x1f\x7f]")
+_COMMENT_BAD = _lazy(r"[\x00-\x08\x0a-\x1f\x7f]")
+_KEY_BAD = _lazy(r"[^A-Za-z0-9_-]")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _DIGITS = frozenset("0123456789")
 _ESCAPES = {"b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"'}
@@ -341,7 +357,7 @@ _U128_MAX = (1 << 128) - 1
 
 # Recovery: a header line inside a value that ran to the end of the file.
 _KEY_PART = r"(?:[A-Za-z0-9_-]+|\"[^\"\\\n]*\"|'[^'\n]*')"
-_HEADER_LINE = re.compile(
+_HEADER_LINE = _lazy(
     rf"^[ \t]*\[\[?[ \t]*{_KEY_PART}(?:[ \t]*\.[ \t]*{_KEY_PART})*[ \t]*\]\]?[ \t]*(?:#[^\n]*)?\r?$",
     re.M,
 )
@@ -1351,7 +1367,7 @@ class _Reader:
         return m.start() if m is not None else None
 
 
-_SKIP = re.compile(r"[^\[\]{}\"'#\n]*")
+_SKIP = _lazy(r"[^\[\]{}\"'#\n]*")
 
 
 def _skip_to_value_end(text: str, pos: int, depth: int) -> int:
