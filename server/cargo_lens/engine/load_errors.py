@@ -32,6 +32,7 @@ import math
 import os
 import posixpath
 import re
+import weakref
 from collections.abc import Iterator, Mapping
 
 from .fs import FileSystem, FsError, normalize
@@ -693,6 +694,38 @@ def _is_string(v: Any) -> bool:
     return isinstance(v, str) and not isinstance(v, TomlDatetime)
 
 
+# Directory -> registry names of the `.cargo` configs at and above it, for the last (fs, env)
+# pair asked about: every manifest of a workspace shares most of its ancestors. A Context
+# passes its own env dict, so this lives no longer than the Context's own registry cache.
+_chain_memo: tuple = (lambda: None, None, {})
+
+
+def _configured_at_or_above(d: str, fs: FileSystem, memo: dict[str, frozenset[str]]) -> frozenset[str]:
+    found = memo.get(d)
+    if found is None:
+        parent = posixpath.dirname(d)
+        found = _configured_at_or_above(parent, fs, memo) if parent != d else frozenset()
+        if fs.inside_boundary(d):
+            found = found | _config_dir_registries(d + "/.cargo" if d != "/" else "/.cargo", fs)
+        memo[d] = found
+    return found
+
+
+def _config_dir_registries(cdir: str, fs: FileSystem) -> frozenset[str]:
+    """What the config file of one `.cargo` directory (or $CARGO_HOME) configures."""
+    if not fs.is_dir(cdir):  # (the usual answer: one question instead of two)
+        return frozenset()
+    for fname in ("config", "config.toml"):  # `config` (no extension) shadows `config.toml`
+        path = cdir + "/" + fname
+        if not fs.is_file(path):
+            continue
+        try:
+            return _config_registries(fs.read_text(path))
+        except FsError:
+            return frozenset()  # unreadable: as an unparsable file (see _config_registries)
+    return frozenset()
+
+
 def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) -> frozenset[str]:
     """Registry names with an index configured for a cargo run in ``manifest_dir``: the
     `.cargo/config.toml` (or legacy `.cargo/config`, which wins when both exist) of the
@@ -700,33 +733,16 @@ def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) 
     (only for an unbounded file system: a bounded one analyses a corpus as if it were the whole
     world), and `CARGO_REGISTRIES_<NAME>_INDEX` variables (those yield the lower-cased name
     with `-` and with `_`, since the variable cannot tell them apart). Always "crates-io"."""
+    global _chain_memo
+    owner, owner_env, memo = _chain_memo
+    if owner() is not fs or owner_env is not env:
+        memo = {}
+        _chain_memo = (weakref.ref(fs), env, memo)
     names: set[str] = {"crates-io"}
-    dirs: list[str] = []
-    d = normalize(manifest_dir)
-    while True:
-        if fs.inside_boundary(d):
-            dirs.append(d + "/.cargo" if d != "/" else "/.cargo")
-        parent = posixpath.dirname(d)
-        if parent == d:
-            break
-        d = parent
+    names.update(_configured_at_or_above(normalize(manifest_dir), fs, memo))
     if fs.boundary is None:
         home = env.get("CARGO_HOME") or os.path.join(os.path.expanduser("~"), ".cargo")
-        home = normalize(os.path.abspath(home))
-        if home not in dirs:
-            dirs.append(home)
-    for cdir in dirs:
-        if not fs.is_dir(cdir):  # (no `.cargo` here: one question instead of two)
-            continue
-        for fname in ("config", "config.toml"):
-            path = cdir + "/" + fname
-            if not fs.is_file(path):
-                continue
-            try:
-                names.update(_config_registries(fs.read_text(path)))
-            except FsError:
-                pass  # unreadable: as an unparsable file (see _config_registries)
-            break  # `config` (no extension) shadows `config.toml`
+        names.update(_config_dir_registries(normalize(os.path.abspath(home)), fs))
     for key in [k for k in env if k.startswith("CARGO_REGISTRIES_")]:  # (one pass over a big env)
         if key.endswith("_INDEX") and len(key) > len("CARGO_REGISTRIES__INDEX"):
             raw = key[len("CARGO_REGISTRIES_") : -len("_INDEX")].lower()
