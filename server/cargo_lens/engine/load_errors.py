@@ -694,9 +694,10 @@ def _is_string(v: Any) -> bool:
     return isinstance(v, str) and not isinstance(v, TomlDatetime)
 
 
-# Directory -> registry names of the `.cargo` configs at and above it, for the last (fs, env)
-# pair asked about: every manifest of a workspace shares most of its ancestors. A Context
-# passes its own env dict, so this lives no longer than the Context's own registry cache.
+# Directory -> registry names of the `.cargo` configs at and above it (and None -> those of
+# $CARGO_HOME and the variables), for the last (fs, env) pair asked about: every manifest of a
+# workspace shares most of its ancestors. A Context passes its own env dict, so this lives no
+# longer than the Context's own registry cache.
 _chain_memo: tuple = (lambda: None, None, {})
 
 
@@ -738,17 +739,19 @@ def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) 
     if owner() is not fs or owner_env is not env:
         memo = {}
         _chain_memo = (weakref.ref(fs), env, memo)
-    names: set[str] = {"crates-io"}
-    names.update(_configured_at_or_above(normalize(manifest_dir), fs, memo))
-    if fs.boundary is None:
-        home = env.get("CARGO_HOME") or os.path.join(os.path.expanduser("~"), ".cargo")
-        names.update(_config_dir_registries(normalize(os.path.abspath(home)), fs))
-    for key in [k for k in env if k.startswith("CARGO_REGISTRIES_")]:  # (one pass over a big env)
-        if key.endswith("_INDEX") and len(key) > len("CARGO_REGISTRIES__INDEX"):
-            raw = key[len("CARGO_REGISTRIES_") : -len("_INDEX")].lower()
-            names.add(raw)
-            names.add(raw.replace("_", "-"))
-    return frozenset(names)
+    others = memo.get(None)  # $CARGO_HOME's config and the variables: the same for every dir
+    if others is None:
+        found: set[str] = {"crates-io"}
+        if fs.boundary is None:
+            home = env.get("CARGO_HOME") or os.path.join(os.path.expanduser("~"), ".cargo")
+            found.update(_config_dir_registries(normalize(os.path.abspath(home)), fs))
+        for key in env:
+            if key.startswith("CARGO_REGISTRIES_") and key.endswith("_INDEX") and len(key) > len("CARGO_REGISTRIES__INDEX"):
+                raw = key[len("CARGO_REGISTRIES_") : -len("_INDEX")].lower()
+                found.add(raw)
+                found.add(raw.replace("_", "-"))
+        others = memo[None] = frozenset(found)
+    return others | _configured_at_or_above(normalize(manifest_dir), fs, memo)
 
 
 # =================================================================================================
