@@ -8,7 +8,6 @@ workspace engine's business.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 
 from . import toml_doc
 from .fs import FileSystem, FsError, normalize
@@ -34,18 +33,25 @@ TARGET_DEP_KINDS = (
 )
 
 
-@dataclass(frozen=True)
-class DependencyDecl:
-    """One dependency entry as written."""
+class DependencyDecl(Record):
+    """One dependency entry as written (immutable)."""
 
-    key: str  # the name in the table
-    package: str  # `package = "…"` rename, else the key
-    kind: str  # normal | dev | build
-    table_path: tuple  # e.g. ("target", "cfg(any())", "dependencies")
-    platform: str | None  # the `[target.<platform>]` key, if any
-    path: str | None  # `path = "…"` as written
-    inherited: bool  # `workspace = true`
-    has_git: bool
+    __slots__ = ("key", "package", "kind", "table_path", "platform", "path", "inherited", "has_git")
+
+    def __init__(self, key: str, package: str, kind: str, table_path: tuple, platform: str | None,
+                 path: str | None, inherited: bool, has_git: bool):
+        self.key = key  # the name in the table
+        self.package = package  # `package = "…"` rename, else the key
+        self.kind = kind  # normal | dev | build
+        self.table_path = table_path  # e.g. ("target", "cfg(any())", "dependencies")
+        self.platform = platform  # the `[target.<platform>]` key, if any
+        self.path = path  # `path = "…"` as written
+        self.inherited = inherited  # `workspace = true`
+        self.has_git = has_git
+
+    def renamed(self, package: str) -> "DependencyDecl":
+        return DependencyDecl(self.key, package, self.kind, self.table_path, self.platform, self.path,
+                              self.inherited, self.has_git)
 
     @property
     def key_path(self) -> tuple:

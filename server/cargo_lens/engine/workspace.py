@@ -11,15 +11,14 @@ reader can check each against `src/cargo/core/workspace.rs`.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import posixpath
-from dataclasses import dataclass, field
 
 from . import globs, manifest as manifest_mod
 from .fs import FileSystem, FsError, join, normalize
 from .manifest import DependencyDecl, Manifest
+from .record import Record
 
 MANIFEST = "Cargo.toml"
 
@@ -27,14 +26,14 @@ MANIFEST = "Cargo.toml"
 # -- errors ------------------------------------------------------------------------------------
 
 
-@dataclass
-class Origin:
+class Origin(Record):
     """Where in the files an error is best shown: a manifest and a key path (or span) in it."""
 
-    manifest: str
-    key_path: tuple = ()
-    at: str = "value"
-    span: tuple[int, int] | None = None
+    __slots__ = ("manifest", "key_path", "at", "span")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, manifest: str, key_path: tuple = (), at: str = "value", span: tuple[int, int] | None = None):
+        self.manifest, self.key_path, self.at, self.span = manifest, key_path, at, span
 
 
 class CargoFailure(Exception):
@@ -133,15 +132,16 @@ def _is_prefix(a: tuple, b: tuple) -> bool:
 # -- the root config ---------------------------------------------------------------------------
 
 
-@dataclass
-class RootConfig:
+class RootConfig(Record):
     """`WorkspaceRootConfig`: a `[workspace]` table's membership rules."""
 
-    manifest: Manifest
-    root_dir: str
-    members: list[str] | None
-    default_members: list[str] | None
-    exclude: list[str]
+    __slots__ = ("manifest", "root_dir", "members", "default_members", "exclude")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, manifest: Manifest, root_dir: str, members: list[str] | None,
+                 default_members: list[str] | None, exclude: list[str]):
+        self.manifest, self.root_dir, self.members = manifest, root_dir, members
+        self.default_members, self.exclude = default_members, exclude
 
     @classmethod
     def of(cls, m: Manifest) -> "RootConfig":
@@ -174,15 +174,18 @@ class RootConfig:
 # -- why a package is a member -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reason:
-    """How a manifest entered the member set."""
+class Reason(Record):
+    """How a manifest entered the member set (immutable)."""
 
-    kind: str  # "root" | "members" | "path-dep"
-    entry: str | None = None  # the members entry
-    glob: bool = False  # the entry acted as a glob
-    via: str | None = None  # manifest that declared the path dependency
-    dep: DependencyDecl | None = None
+    __slots__ = ("kind", "entry", "glob", "via", "dep")
+
+    def __init__(self, kind: str, entry: str | None = None, glob: bool = False, via: str | None = None,
+                 dep: DependencyDecl | None = None):
+        self.kind = kind  # "root" | "members" | "path-dep"
+        self.entry = entry  # the members entry
+        self.glob = glob  # the entry acted as a glob
+        self.via = via  # manifest that declared the path dependency
+        self.dep = dep
 
 
 # -- shared context ----------------------------------------------------------------------------
@@ -338,13 +341,15 @@ class _Lookup:
 # -- one cargo invocation ----------------------------------------------------------------------
 
 
-@dataclass
-class Package:
+class Package(Record):
     """A manifest that loaded without error, as cargo's `MaybePackage`."""
 
-    manifest: Manifest
-    root_config: RootConfig | None
-    deps: list[tuple[DependencyDecl, str]]  # (declaration, dependency manifest path)
+    __slots__ = ("manifest", "root_config", "deps")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, manifest: Manifest, root_config: RootConfig | None, deps: list[tuple[DependencyDecl, str]]):
+        self.manifest, self.root_config = manifest, root_config
+        self.deps = deps  # (declaration, dependency manifest path)
 
     @property
     def path(self) -> str:
@@ -355,19 +360,19 @@ class Package:
         return not self.manifest.has_package
 
 
-@dataclass
 class WorkspaceResult:
     """The outcome of one invocation, as `cargo metadata --no-deps` would report it."""
 
-    current: str
-    root_manifest: str | None = None
-    members: list[str] = field(default_factory=list)  # manifests, in cargo's discovery order
-    default_members: list[str] = field(default_factory=list)
-    reasons: dict[str, Reason] = field(default_factory=dict)
-    explicit: set[str] = field(default_factory=set)  # manifests a `members` entry names, and the root
-    error: CargoFailure | None = None
-    packages: dict[str, Package] = field(default_factory=dict)
-    session: "Session | None" = None
+    def __init__(self, current: str):
+        self.current = current
+        self.root_manifest: str | None = None
+        self.members: list[str] = []  # manifests, in cargo's discovery order
+        self.default_members: list[str] = []
+        self.reasons: dict[str, Reason] = {}
+        self.explicit: set[str] = set()  # manifests a `members` entry names, and the root
+        self.error: CargoFailure | None = None
+        self.packages: dict[str, Package] = {}
+        self.session: Session | None = None
 
     @property
     def workspace_root(self) -> str:
@@ -479,7 +484,7 @@ class Session:
                 # The package name comes from the inherited entry; a `package` key beside
                 # `workspace = true` is not used by cargo.
                 renamed = entry.get("package")
-                d = dataclasses.replace(d, package=renamed if isinstance(renamed, str) else d.key)
+                d = d.renamed(renamed if isinstance(renamed, str) else d.key)
             if rel is None or d.has_git:
                 continue
             deps.append((d, normalize(join(normalize(join(base, rel)), MANIFEST))))
