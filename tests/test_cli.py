@@ -88,3 +88,21 @@ def test_explain_not_a_member(tmp_path):
     proc = run("explain", str(tmp_path / "x"))
     assert "not in any workspace" in proc.stdout
     assert 'kept out by `exclude = ["x"]`' in proc.stdout
+
+
+def test_metadata_matches_cargo_shape_on_the_example():
+    proc = run("metadata", str(EXAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    v = json.loads(proc.stdout)
+    assert v["workspace_root"] == str(EXAMPLE)
+    assert v["members"] == [str(EXAMPLE / "crates/dep/Cargo.toml"), str(EXAMPLE / "crates/entry/Cargo.toml")]
+    assert v["default_members"] == v["members"]
+
+
+def test_metadata_reports_cargos_error(tmp_path):
+    (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = ["missing"]\n')
+    proc = run("metadata", str(tmp_path))
+    assert proc.returncode == 1
+    v = json.loads(proc.stdout)
+    assert v["error"] == f"failed to load manifest for workspace member `{tmp_path}/missing`"
+    assert v["error_cause"] == "No such file or directory (os error 2)"

@@ -53,6 +53,9 @@ def _build_parser() -> argparse.ArgumentParser:
     w.add_argument("dir", metavar="DIR")
     w.add_argument("--json", action="store_true", help="print the verdict as JSON (expected.json shape)")
 
+    m = sub.add_parser("metadata", help="cargo's verdict for one manifest, as `cargo metadata --no-deps` decides it")
+    m.add_argument("manifest", nargs="?", metavar="MANIFEST", help="a Cargo.toml or its directory (default: nearest)")
+
     e = sub.add_parser("explain", help="why a package is or is not a member, and what `cargo check` builds")
     e.add_argument("manifest", nargs="?", metavar="MANIFEST", help="a Cargo.toml or its directory (default: nearest)")
     e.add_argument("--allow-rustc", action="store_true", help="run `rustc --print cfg` for the host's cfg values")
@@ -82,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             return _exit(cmd_check(args), as_program)
         if args.command == "workspaces":
             return _exit(cmd_workspaces(args), as_program)
+        if args.command == "metadata":
+            return _exit(cmd_metadata(args), as_program)
         if args.command == "explain":
             return _exit(cmd_explain(args), as_program)
         if args.command == "rules":
@@ -236,6 +241,32 @@ def cmd_workspaces(args) -> int:
     for k, v in failing:
         print(f"{k}: error: {v['error']}")
     return EXIT_OK
+
+
+def cmd_metadata(args) -> int:
+    """JSON: the workspace root, members and default members cargo would report, or its error."""
+    import json
+
+    from .engine.fs import FileSystem
+    from .engine.workspace import Context, analyze
+
+    target = _nearest_manifest(args.manifest or ".")
+    if target is None:
+        print("cargo-lens: error: no Cargo.toml here or in any parent directory", file=sys.stderr)
+        return EXIT_USAGE
+    res = analyze(Context(FileSystem()), os.path.abspath(target))
+    if res.error is not None:
+        out = {"manifest": res.current, "error": res.error.first_line, "error_cause": res.error.innermost}
+    else:
+        real = [m for m in res.members if not res.packages[m].is_virtual]
+        out = {
+            "manifest": res.current,
+            "workspace_root": res.workspace_root,
+            "members": sorted(real),
+            "default_members": sorted(m for m in res.default_members if not res.packages[m].is_virtual),
+        }
+    print(json.dumps(out, indent=2))
+    return EXIT_FINDINGS if res.error is not None else EXIT_OK
 
 
 # -- explain -------------------------------------------------------------------------------------

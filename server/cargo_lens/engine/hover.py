@@ -29,7 +29,7 @@ from . import cfg, globs
 from . import manifest as manifest_mod
 from .fs import FsError, join, normalize
 from .host import host_target
-from .manifest import DependencyDecl, Manifest
+from .manifest import DependencyDecl, Manifest, value_at
 from .membership import check_selection, gated_only, reason_chain
 from .toml_doc import Array, Item, Scalar, Table, TomlDocument
 from .toml_doc import parse as parse_toml
@@ -408,7 +408,7 @@ def _render_dep(w: _World, m: Manifest, doc: TomlDocument, t: _Target) -> str | 
     bullets: list[str] = []
     rel_path = decl.path
     base = m.dir
-    spec = _decl_spec(m.data, decl)
+    spec = value_at(m.data, decl.key_path)
     if decl.inherited:
         rel_path, base, spec, inherit_lines = _inherited(w, m, decl)
         bullets.extend(inherit_lines)
@@ -433,14 +433,6 @@ def _render_dep(w: _World, m: Manifest, doc: TomlDocument, t: _Target) -> str | 
     bullets.append(f"See {DOC_MEMBERS}.")
     return _md(lines, bullets)
 
-
-def _decl_spec(data: dict, decl: DependencyDecl):
-    node = data
-    for part in decl.key_path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 def _inherited(w: _World, m: Manifest, decl: DependencyDecl):
@@ -629,7 +621,7 @@ def _render_wdep(w: _World, m: Manifest, doc: TomlDocument, t: _Target) -> str |
 def _dep_manifest(w: _World, m: Manifest, decl: DependencyDecl) -> str | None:
     """The manifest a path dependency points to (inherited ones resolved at the root), else None."""
     rel, base = decl.path, m.dir
-    spec = _decl_spec(m.data, decl)
+    spec = value_at(m.data, decl.key_path)
     if decl.inherited:
         rel, base, spec, _ = _inherited(w, m, decl)
     if rel is None or decl.has_git or (isinstance(spec, dict) and "git" in spec):

@@ -265,3 +265,13 @@ def workspace_dependency(ws_table: dict, key: str) -> dict | None:
         return None
     entry = deps.get(key)
     return entry if isinstance(entry, dict) else ({"version": entry} if isinstance(entry, str) else None)
+
+
+def value_at(data, key_path: tuple):
+    """The plain value at ``key_path`` in a manifest's data, or None."""
+    node = data
+    for part in key_path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from .manifest import DependencyDecl
+from .manifest import DependencyDecl, value_at
 from .record import Record
 from .workspace import MANIFEST, CargoFailure, Reason, WorkspaceResult
 
@@ -127,7 +127,7 @@ def check_selection(res: WorkspaceResult, target) -> dict[str, str]:
                 if not build_script:
                     continue
             spec = pkg.manifest.data
-            entry = _decl_value(spec, decl)
+            entry = value_at(spec, decl.key_path)
             if isinstance(entry, dict) and entry.get("optional") is True:
                 if optional_on is None:
                     optional_on = _enabled_optional(res, src)
@@ -154,14 +154,6 @@ def _has_lib_or_bin(res: WorkspaceResult, manifest: str) -> bool:
         return True
     return any(t.kind in ("lib", "bin") for t in found)
 
-
-def _decl_value(data: dict, decl: DependencyDecl):
-    node = data
-    for part in decl.key_path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 def describe_reason(res: WorkspaceResult, manifest: str, ctx_manifest) -> str:

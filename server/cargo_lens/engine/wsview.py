@@ -26,7 +26,7 @@ from . import globs
 from . import manifest as manifest_mod
 from .cursor import entry_span
 from .fs import FileSystem, FsError, join, normalize
-from .manifest import DependencyDecl, Manifest
+from .manifest import DependencyDecl, Manifest, value_at
 from .toml_doc import Item, Table
 from .workspace import MANIFEST, Context, RootConfig, Session, SharedCache, WorkspaceResult, starts_with
 
@@ -143,7 +143,7 @@ class WorkspaceView:
         None for registry and git dependencies, and for an inherited entry without `path`.
         """
         m = m or self.m
-        spec = _decl_spec(m.data, decl)
+        spec = value_at(m.data, decl.key_path)
         rel, base = decl.path, m.dir
         if decl.inherited:
             rc = self.inherit_root if m is self.m else self.inherit_root_of(m)
@@ -216,14 +216,6 @@ class WorkspaceView:
             return [joined], True
         return [p for p in found if self.ctx.fs.is_dir(p)], False
 
-
-def _decl_spec(data: dict, decl: DependencyDecl):
-    node = data
-    for part in decl.key_path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 # -- workspace results across requests ---------------------------------------------------------
@@ -366,7 +358,7 @@ def _walk_graph(view: "WorkspaceView", rc: RootConfig) -> WorkspaceGraph:
             if decl.inherited:
                 dst = inherited.get(decl.key)
             elif decl.path is not None:
-                spec = _decl_spec(m.data, decl)
+                spec = value_at(m.data, decl.key_path)
                 if isinstance(spec, dict) and "git" in spec:
                     continue
                 dst = normalize(join(normalize(join(m.dir, decl.path)), MANIFEST))

@@ -3,6 +3,7 @@
 import posixpath
 import re
 
+from ..manifest import value_at
 from ..workspace import Session, _Lookup
 from ._base import CheckContext, Rule, diagnostic, text_of
 
@@ -58,7 +59,7 @@ def _fixes(cx: CheckContext, path: str, name: str) -> list:
     if spec is None:
         for member in res.members:
             for decl in cx.ctx.manifest(member).deps:
-                value = _value(cx.ctx.manifest(member).data, decl.key_path)
+                value = value_at(cx.ctx.manifest(member).data, decl.key_path)
                 if decl.package == name and not decl.inherited and isinstance(value, (str, dict)):
                     version = value if isinstance(value, str) else value.get("version")
                     if isinstance(version, str):
@@ -70,11 +71,3 @@ def _fixes(cx: CheckContext, path: str, name: str) -> list:
         return []
     return [fixes.fix_workspace_dependency(root, text_of(cx, root), name, spec, preferred=True)]
 
-
-def _value(data: dict, key_path: tuple):
-    node = data
-    for part in key_path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
