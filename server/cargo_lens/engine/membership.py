@@ -181,8 +181,13 @@ def reason_chain(res: WorkspaceResult, manifest: str, ctx_manifest) -> list[str]
     cur = manifest
     while cur not in seen and cur in res.reasons:
         seen.add(cur)
-        out.append(describe_reason(res, cur, ctx_manifest))
         r = res.reasons[cur]
+        if r.kind == "path-dep" and cur in res.explicit:
+            # Named by a `members` entry; cargo merely reached it first as a dependency.
+            root = res.root_manifest or res.current
+            out.append(f"matched by `workspace.members` of {_rel(root, posixpath.dirname(root))}")
+            break
+        out.append(describe_reason(res, cur, ctx_manifest))
         if r.kind != "path-dep":
             break
         cur = r.via
