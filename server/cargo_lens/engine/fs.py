@@ -99,9 +99,6 @@ class FileSystem:
     def overlay_paths(self) -> list[str]:
         return list(self._overlay)
 
-    def is_overlaid(self, path: str) -> bool:
-        return normalize(path) in self._overlay
-
     def exists(self, path: str) -> bool:
         path = normalize(path)
         return path in self._overlay or path in self._overlay_children or self._lstat_follow(path) is not None
@@ -157,22 +154,6 @@ class FileSystem:
             for key in [k for k in cache if k == path or k.startswith(prefix)]:
                 cache.pop(key, None)
         self._listing.pop(posixpath.dirname(path), None)
-
-    def set_overlay(self, path: str, text: str | None) -> None:
-        """Add, replace or (with ``None``) remove one unsaved buffer."""
-        path = normalize(path)
-        parent, name = posixpath.split(path)
-        if text is None:
-            self._overlay.pop(path, None)
-            kids = self._overlay_children.get(parent)
-            if kids is not None:
-                kids.discard(name)
-                if not kids:
-                    del self._overlay_children[parent]
-        else:
-            self._overlay[path] = text
-            self._add_overlay_ancestors(path)
-        self._listing.pop(parent, None)
 
     def _add_overlay_ancestors(self, path: str) -> None:
         # An unsaved `crates/new/Cargo.toml` makes `crates/new` a directory that globs see.

@@ -215,17 +215,12 @@ def _is_normal(path: str) -> bool:
     return path.startswith("/") and "/." not in path and "//" not in path and not path.endswith("/")
 
 
-def exclude_entry_for(res: WorkspaceResult, manifest: str) -> str:
-    """The `workspace.exclude` entry that would keep ``manifest``'s package out."""
-    root_dir = posixpath.dirname(res.root_manifest)
-    return posixpath.relpath(posixpath.dirname(manifest), root_dir)
 
 
 __all__ = [
     "Edge",
     "MANIFEST",
     "check_selection",
-    "exclude_entry_for",
     "gated_only",
     "member_edges",
     "platform_active",

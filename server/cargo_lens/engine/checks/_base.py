@@ -134,11 +134,6 @@ def rel_dir(manifest: str, root_manifest: str) -> str:
     return posixpath.relpath(posixpath.dirname(manifest), posixpath.dirname(root_manifest))
 
 
-def rel(path: str, base: str) -> str:
-    try:
-        return posixpath.relpath(path, base)
-    except ValueError:
-        return path
 
 
 def dedupe(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
