@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    if args.command in ("check", "workspaces", "explain"):
+    if args.command in ("check", "workspaces", "metadata", "explain"):
         # One short analysis: the manifests it parses stay alive to the end and are not garbage,
         # so frequent young-generation collections only cost time (~7 % on a large workspace).
         gc.set_threshold(100_000, 50, 100)
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "rules":
             return cmd_rules()
         if args.command == "serve":
-            from .lsp.server import serve  # imported here: the CLI's other commands never load pygls
+            from .lsp.startup import serve  # imported here: the CLI's other commands never load pygls
 
             return serve(tcp_port=args.tcp)
     except BrokenPipeError:
