@@ -7,9 +7,14 @@ disagree with the server.
 """
 
 import asyncio
+import json
 import os
+import queue
 import re
+import subprocess
 import sys
+import threading
+import time
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -346,3 +351,79 @@ async def settle(client: LanguageClient, doc_uri: str) -> None:
         range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
         context=lsp.CodeActionContext(diagnostics=[]),
     )), TIMEOUT)
+
+
+# -- the wire: a raw subprocess, no LSP library --------------------------------------------------------------------
+
+
+def frame(obj, *, length_delta: int = 0) -> bytes:
+    body = json.dumps(obj).encode() if not isinstance(obj, bytes) else obj
+    return b"Content-Length: %d\r\n\r\n" % (len(body) + length_delta) + body
+
+
+class RawServer:
+    """``cargo-lens serve --stdio`` driven byte by byte; responses are parsed by a reader thread
+    written here (not pygls), so what the server writes is checked too."""
+
+    def __init__(self, cwd):
+        self.proc = subprocess.Popen(SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, cwd=cwd)
+        self.messages: queue.Queue = queue.Queue()
+        self.stderr = b""
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._drain_stderr, daemon=True).start()
+
+    def _read(self):
+        out = self.proc.stdout
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                ch = out.read(1)
+                if not ch:
+                    self.messages.put(None)
+                    return
+                header += ch
+            lengths = [int(line.split(b":")[1]) for line in header.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+            assert len(lengths) == 1, f"bad header from the server: {header!r}"
+            body = out.read(lengths[0])
+            self.messages.put(json.loads(body))  # a server body must always be valid JSON
+
+    def _drain_stderr(self):
+        self.stderr = self.proc.stderr.read()
+
+    def send(self, data: bytes):
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def request(self, msg_id, method, params=None) -> bytes:
+        return frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+
+    def response(self, msg_id, timeout: float = TIMEOUT) -> dict:
+        """The response with this id (other messages — logs, notifications — are skipped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no response with id {msg_id!r} within {timeout}s"
+            msg = self.messages.get(timeout=left)
+            assert msg is not None, f"the server closed its output (exit status {self.proc.poll()})"
+            if "id" in msg and "method" not in msg and msg["id"] == msg_id:
+                return msg
+
+    def initialize(self, root):
+        self.send(self.request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {},
+                                                 "workspaceFolders": [{"uri": uri(root), "name": "w"}]}))
+        assert "capabilities" in self.response(1)["result"]
+        self.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+
+    def alive_check(self, msg_id, doc_uri) -> None:
+        """A valid request after the bad input is answered, correctly."""
+        self.send(self.request(msg_id, "textDocument/hover",
+                               {"textDocument": {"uri": doc_uri}, "position": {"line": 0, "character": 0}}))
+        reply = self.response(msg_id)
+        assert "error" not in reply and reply["result"] is None, reply
+
+    def finish(self) -> int:
+        self.send(self.request("bye", "shutdown"))
+        assert self.response("bye")["result"] is None
+        self.send(frame({"jsonrpc": "2.0", "method": "exit"}))
+        return self.proc.wait(TIMEOUT)

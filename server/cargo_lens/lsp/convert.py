@@ -1,4 +1,4 @@
-"""The only place where engine results become lsprotocol objects (and positions get encoded)."""
+"""Where engine results become lsprotocol objects (diagnostics are built as JSON in wire.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,10 @@ from lsprotocol import types as lsp
 
 from ..engine.diagnostics import Diagnostic, Fix
 from ..engine.text import Encoding, LineIndex
+from . import wire
 from .documents import path_to_uri
 
-SEVERITY = {
-    "error": lsp.DiagnosticSeverity.Error,
-    "warning": lsp.DiagnosticSeverity.Warning,
-    "information": lsp.DiagnosticSeverity.Information,
-    "hint": lsp.DiagnosticSeverity.Hint,
-}
+_converter = None
 
 
 def lsp_range(index: LineIndex, span: tuple[int, int], encoding: Encoding) -> lsp.Range:
@@ -23,26 +19,13 @@ def lsp_range(index: LineIndex, span: tuple[int, int], encoding: Encoding) -> ls
 
 
 def lsp_diagnostic(d: Diagnostic, index_of, encoding: Encoding, related_support: bool, uri_of=path_to_uri) -> lsp.Diagnostic:
-    message = d.message
-    if d.help:
-        message += "\n" + "\n".join(f"help: {h}" for h in d.help)
-    related = None
-    if related_support and d.related:
-        related = [
-            lsp.DiagnosticRelatedInformation(
-                lsp.Location(uri_of(r.file), lsp_range(index_of(r.file), r.span, encoding)), r.message
-            )
-            for r in d.related
-        ]
-    return lsp.Diagnostic(
-        range=lsp_range(index_of(d.file), d.span, encoding),
-        message=message,
-        severity=SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning),
-        code=d.code,
-        source="cargo-lens",
-        related_information=related,
-        data={"code": d.code, "name": d.name},
-    )
+    """wire.diagnostic_json as an lsprotocol object, for responses that embed diagnostics."""
+    global _converter
+    if _converter is None:
+        from lsprotocol.converters import get_converter
+
+        _converter = get_converter()
+    return _converter.structure(wire.diagnostic_json(d, index_of, encoding, related_support, uri_of), lsp.Diagnostic)
 
 
 def workspace_edit(fix: Fix, index_of, encoding: Encoding, versions: dict[str, int | None], document_changes: bool,

@@ -7,14 +7,12 @@ from __future__ import annotations
 import asyncio
 import gc
 import concurrent.futures
-import hashlib
 import inspect
 import json
 import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -24,15 +22,15 @@ from pygls.protocol.json_rpc import RPCRequest
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
-from ..engine.analysis import Options, run_checks
+from ..engine.analysis import Options
 from ..engine.checks import RULES
-from ..engine.diagnostics import Diagnostic
 from ..engine.fs import FileSystem, normalize
-from ..engine.text import LineIndex
 from ..engine.workspace import Context, SharedCache
-from . import convert
-from .documents import DocumentStore, path_to_uri, uri_to_path
+from . import convert, wire
+from .documents import DocumentStore, uri_to_path
 from .settings import Settings, parse_settings
+from .snapshot import Snapshot, analyse, is_manifest
+from .startup import Handover
 from .transport import serve_stdio
 
 log = logging.getLogger("cargo_lens.lsp")
@@ -41,28 +39,9 @@ WATCHED_CONTENT = ("**/Cargo.toml", "**/.cargo/config.toml", "**/.cargo/config")
 # Directories that never hold manifests a workspace can use; skipped when scanning folders.
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv"})
 DOC_SELECTOR_NAMES = ("Cargo.toml", "config.toml", "config")
-
-
-@dataclass
-class Snapshot:
-    """One analysis run's output: diagnostics per file, and the texts they index into."""
-
-    generation: int
-    diagnostics: dict[str, list[Diagnostic]]
-    texts: dict[str, str]
-    versions: dict[str, int | None]  # open documents' versions the run saw
-    ctx: Context | None = None
-    _indexes: dict[str, LineIndex] = field(default_factory=dict)
-
-    def index(self, path: str) -> LineIndex:
-        idx = self._indexes.get(path)
-        if idx is None:
-            text = self.texts.get(path)
-            if text is None and self.ctx is not None:  # e.g. a root manifest a fix edits
-                text = self.ctx.manifest(path).text
-            idx = LineIndex(text or "")
-            self._indexes[path] = idx
-        return idx
+# An analysis that took less than this last time runs on the event loop: handing it to the
+# worker thread and back costs more than the run itself on a small workspace.
+INLINE_RUN = 0.002
 
 
 class CargoLensProtocol(LanguageServerProtocol):
@@ -76,6 +55,17 @@ class CargoLensProtocol(LanguageServerProtocol):
     never opened. Here the three sync notifications go straight to our handlers."""
 
     transport_closed = False
+    # Requests the start-up path answered before pygls was loaded (`initialize`): handled again
+    # here so pygls knows the client, but their responses are not sent twice.
+    suppress_responses: frozenset = frozenset()
+
+    def _send_response(self, msg_id, result=None, error=None) -> None:
+        if msg_id in self.suppress_responses:
+            return
+        if error is None and isinstance(result, dict):  # already LSP JSON (wire.py)
+            self._send_data({"jsonrpc": "2.0", "id": msg_id, "result": result})
+            return
+        super()._send_response(msg_id, result, error)
 
     def _send_data(self, data) -> None:
         """pygls' ``_send_data`` with two fixes. A failed write (the client went away, stdout was
@@ -155,6 +145,17 @@ class CargoLensServer(LanguageServer):
         self._fs_lock = threading.Lock()
         self._fs_events: list[tuple[str, str]] = []
         self._fs_draining = False
+        self._startup_settings = None  # the client's settings, as the start-up path read them
+        self._last_run = float("inf")  # seconds the last analysis took
+
+    def adopt(self, handover: Handover) -> None:
+        """Take over from the start-up path: its caches, what it sent, the settings it read."""
+        self.disk, self.shared = handover.disk, handover.shared
+        self._published = dict(handover.published)
+        self._published_versions = dict(handover.published_versions)
+        self.protocol.suppress_responses = frozenset(handover.suppress)
+        if handover.settings_known:
+            self._startup_settings = (handover.settings_raw,)
 
     def report_server_error(self, error: Exception, source) -> None:
         """pygls shows every error outside a request as a popup; a handler failing on each
@@ -168,11 +169,11 @@ class CargoLensServer(LanguageServer):
         self._errors_shown.add(key)
         self.window_show_message(lsp.ShowMessageParams(lsp.MessageType.Error, f"cargo-lens: internal error: {error}"))
 
-    def start_io(self, stdin=None, stdout=None) -> int:
+    def start_io(self, stdin=None, stdout=None, handover: Handover | None = None) -> int:
         """Serve over stdio with our own framing (see transport.py); returns the exit status."""
         self._stop_event = threading.Event()
         try:
-            return asyncio.run(serve_stdio(self, stdin, stdout))
+            return asyncio.run(serve_stdio(self, stdin, stdout, handover))
         except BrokenPipeError:
             log.error("the connection to the client is lost; stopping")
             return 1
@@ -223,43 +224,38 @@ class CargoLensServer(LanguageServer):
             versions = {d.path: d.version for d in self.docs.all()}
             started = time.perf_counter()
             try:
-                snap = await loop.run_in_executor(
-                    self._pool, self._analyze, self._generation, overlay, versions, self.options()
-                )
+                if self._last_run < INLINE_RUN and not self._fs_draining:
+                    snap = self._analyze(self._generation, overlay, versions, self.options())
+                else:
+                    snap = await loop.run_in_executor(
+                        self._pool, self._analyze, self._generation, overlay, versions, self.options()
+                    )
             except Exception:
                 log.exception("analysis failed")
                 self.window_log_message(lsp.LogMessageParams(lsp.MessageType.Error, "cargo-lens: analysis failed; see the server log"))
                 continue
             self.snapshot = snap
-            log.debug("analysis %d took %.1f ms", snap.generation, (time.perf_counter() - started) * 1000)
+            self._last_run = time.perf_counter() - started
+            log.debug("analysis %d took %.1f ms", snap.generation, self._last_run * 1000)
             self._publish(snap)
 
     def _analyze(self, generation, overlay, versions, options) -> Snapshot:
         # The manifest list is read here, in the worker, after any file-system events queued
         # before this run were applied (same single worker): never a list older than the disk view.
-        manifests = list(dict.fromkeys(self.manifests + [p for p in overlay if _is_manifest(p)]))
-        ctx = Context(self.disk.with_overlay(overlay), shared=self.shared)
-        diags = run_checks(ctx, manifests, options)
-        by_file: dict[str, list[Diagnostic]] = {m: [] for m in manifests}
-        for d in diags:
-            by_file.setdefault(d.file, []).append(d)
-        texts = {}
-        for f in by_file:
-            texts[f] = ctx.manifest(f).text or ""
-        return Snapshot(generation, by_file, texts, versions, ctx)
+        manifests = list(dict.fromkeys(self.manifests + [p for p in overlay if is_manifest(p)]))
+        return analyse(generation, self.disk, self.shared, overlay, versions, manifests, options)
 
-    def lsp_diagnostics(self, snap: Snapshot, path: str) -> list[lsp.Diagnostic]:
+    def lsp_diagnostics(self, snap: Snapshot, path: str) -> list[dict]:
         related = bool(self._cap("text_document", "publish_diagnostics", "related_information", default=False))
-        return [convert.lsp_diagnostic(d, snap.index, self.encoding, related, self.docs.uri_of)
+        return [wire.diagnostic_json(d, snap.index, self.encoding, related, self.docs.uri_of)
                 for d in snap.diagnostics.get(path, [])]
 
-    def report(self, snap: Snapshot, path: str | None) -> tuple[list[lsp.Diagnostic], str]:
+    def report(self, snap: Snapshot, path: str | None) -> tuple[list[dict], str]:
         """A file's diagnostics and their result id for pull clients. The id is a digest of what
         the client would show, so an unchanged report is sent exactly when nothing it shows
         changed (not whenever anything anywhere was re-analysed)."""
         items = self.lsp_diagnostics(snap, path) if path else []
-        digest = hashlib.blake2b(repr(items).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
-        return items, digest
+        return items, wire.result_id(items)
 
     def _publish(self, snap: Snapshot) -> None:
         changed = False
@@ -267,10 +263,7 @@ class CargoLensServer(LanguageServer):
         # neither open nor scanned, or it left the analysed workspaces) must be cleared too.
         gone = [p for p, key in self._published.items() if key and p not in snap.diagnostics]
         for path, diags in [*snap.diagnostics.items(), *((p, []) for p in gone)]:
-            # Offsets alone do not say where a diagnostic is shown: the text's lines matter too.
-            key = tuple((d.code, d.span, d.message, d.severity) for d in diags)
-            if key:
-                key += (hash(snap.texts.get(path)),)
+            key = wire.publish_key(diags, snap.texts.get(path))
             version = snap.versions.get(path)
             if self._published.get(path) == key and self._published_versions.get(path) == version:
                 continue  # nothing new to show, and the document's version did not move either
@@ -279,11 +272,7 @@ class CargoLensServer(LanguageServer):
             self._published[path] = key
             self._published_versions[path] = version
             if not self.client_pulls:
-                self.text_document_publish_diagnostics(
-                    lsp.PublishDiagnosticsParams(
-                        uri=self.docs.uri_of(path), diagnostics=self.lsp_diagnostics(snap, path), version=snap.versions.get(path)
-                    )
-                )
+                self.protocol._send_data(wire.publish(self.docs.uri_of(path), self.lsp_diagnostics(snap, path), version))
         if changed and self.client_pulls and self._cap("workspace", "diagnostics", "refresh_support", default=False):
             self.workspace_diagnostic_refresh(None)
 
@@ -322,7 +311,7 @@ class CargoLensServer(LanguageServer):
             self.disk.invalidate(path)
             if kind in ("created", "deleted"):
                 self.disk.invalidate_tree(path)
-                if _is_manifest(path):
+                if is_manifest(path):
                     rescan = True
                 elif kind == "created":
                     rescan = rescan or os.path.isdir(path)  # may hold manifests (moved in, checkout)
@@ -370,7 +359,9 @@ class CargoLensServer(LanguageServer):
 
     async def load_settings(self, raw_from_init=None) -> None:
         raw = raw_from_init
-        if self._cap("workspace", "configuration", default=False):
+        if self._startup_settings is not None:  # read by the start-up path: not asked twice
+            (raw,), self._startup_settings = self._startup_settings, None
+        elif self._cap("workspace", "configuration", default=False):
             try:
                 result = await self.workspace_configuration_async(
                     lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="cargoLens")])
@@ -417,10 +408,6 @@ def _kind_matches(kind: str, wanted: str) -> bool:
     wanted = str(getattr(wanted, "value", wanted))
     kind = str(getattr(kind, "value", kind))
     return kind == wanted or kind.startswith(wanted + ".")
-
-
-def _is_manifest(path: str) -> bool:
-    return path.endswith("/Cargo.toml")
 
 
 def create_server() -> CargoLensServer:
@@ -505,9 +492,7 @@ def create_server() -> CargoLensServer:
             ls.request_analysis()
             snap = await ls.wait_for_analysis()
         items, result_id = ls.report(snap, path)
-        if params.previous_result_id == result_id:
-            return lsp.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        return lsp.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
+        return wire.document_report(items, result_id, params.previous_result_id)
 
     @ls.feature(lsp.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostic(ls: CargoLensServer, params: lsp.WorkspaceDiagnosticParams):
@@ -524,17 +509,14 @@ def create_server() -> CargoLensServer:
             uri = client_uri if client_uri is not None and ls.docs.by_path(path) is None else ls.docs.uri_of(path)
             diags, rid = ls.report(snap, path)
             version = snap.versions.get(path)
-            if previous_id == rid:
-                items.append(lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=version, result_id=rid))
-            else:
-                items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=version, items=diags, result_id=rid))
+            items.append(wire.workspace_report(uri, version, diags, rid, previous_id))
         # Files the client holds results for that are no longer analysed (closed, outside the
         # folders, deleted): an empty report, or the client would keep showing the old one.
         _, empty_rid = ls.report(snap, None)
         for path, (uri, rid) in previous.items():
             if rid != empty_rid:
-                items.append(lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=[], result_id=empty_rid))
-        return lsp.WorkspaceDiagnosticReport(items=items)
+                items.append(wire.workspace_report(uri, None, [], empty_rid, None))
+        return {"items": items}
 
     @ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
     async def code_action(ls: CargoLensServer, params: lsp.CodeActionParams):
@@ -610,15 +592,3 @@ def create_server() -> CargoLensServer:
     features.register(ls)
     return ls
 
-
-def serve(tcp_port: int | None = None) -> int:
-    # The parse trees and caches are long-lived and numerous; Python's default thresholds
-    # make a full collection every few keystrokes (~100 ms on a 146-member workspace).
-    gc.set_threshold(50_000, 20, 50)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("cargo_lens").setLevel(logging.INFO)
-    server = create_server()
-    if tcp_port is not None:
-        server.start_tcp("127.0.0.1", tcp_port)
-        return 0
-    return server.start_io()

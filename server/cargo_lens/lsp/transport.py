@@ -26,7 +26,6 @@ import asyncio
 import json
 import logging
 import os
-import re
 import sys
 import threading
 from typing import Any
@@ -34,12 +33,10 @@ from typing import Any
 from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.io_ import StdoutWriter
 
+from .framing import HEADER_START, Framer
+
 log = logging.getLogger("cargo_lens.lsp.transport")
 
-MAX_BODY = 64 * 1024 * 1024  # no LSP message comes close; a larger length is a broken header
-MAX_HEADER = 64 * 1024  # bytes without a header end are junk: keep only the tail
-_LENGTH = re.compile(rb"content-length[ \t]*:[ \t]*(\d+)", re.IGNORECASE)
-_HEADER_START = re.compile(rb"content-length[ \t]*:", re.IGNORECASE)
 _CHUNK = 65536
 
 
@@ -75,53 +72,27 @@ class _StdinPump:
 
 
 class FramedReader:
-    def __init__(self, pump: _StdinPump):
+    def __init__(self, pump: _StdinPump | None, framer: Framer | None = None):
         self._pump = pump
-        self._buf = bytearray()
-        self._eof = False
-
-    async def _fill(self) -> bool:
-        if self._eof:
-            return False
-        data = await self._pump.queue.get()
-        if not data:
-            self._eof = True
-            return False
-        self._buf += data
-        return True
+        self._framer = framer or Framer()
+        self._eof = pump is None  # the start-up path already read to the end
 
     def unread(self, data: bytes) -> None:
-        self._buf[:0] = data
+        self._framer.unread(data)
 
     async def next_body(self) -> bytes | None:
         """The next message body, or None at end of input."""
         while True:
-            end = self._buf.find(b"\r\n\r\n")
-            while end < 0:
-                if len(self._buf) > MAX_HEADER:  # junk without a header end: drop all but a tail
-                    log.warning("dropping %d bytes of input that contain no message header", len(self._buf) - 64)
-                    del self._buf[: len(self._buf) - 64]
-                if not await self._fill():
-                    return None
-                end = self._buf.find(b"\r\n\r\n")
-            header = bytes(self._buf[:end])
-            del self._buf[: end + 4]
-            lengths = _LENGTH.findall(header)
-            if not lengths:
-                log.warning("skipping input without Content-Length: %r", header[:200])
-                continue
-            if not header.lower().startswith(b"content-"):
-                log.warning("skipped junk before a message header: %r", header[:200])
-            n = int(lengths[-1])
-            if n > MAX_BODY:
-                log.warning("refusing a message of %d bytes (more than %d); skipping its header", n, MAX_BODY)
-                continue
-            while len(self._buf) < n:
-                if not await self._fill():
-                    return None
-            body = bytes(self._buf[:n])
-            del self._buf[:n]
-            return body
+            body = self._framer.next_body()
+            if body is not None:
+                return body
+            if self._eof:
+                return None
+            data = await self._pump.queue.get()
+            if not data:
+                self._eof = True
+                return None
+            self._framer.feed(data)
 
 
 def _error(protocol, msg_id: Any, exc: JsonRpcException) -> None:
@@ -137,7 +108,7 @@ def _error(protocol, msg_id: Any, exc: JsonRpcException) -> None:
 def _resync(reader: FramedReader, body: bytes) -> bytes:
     """A body that fails to parse and contains the start of another header swallowed (part of)
     the next message: give that part back to the reader, keep the rest as this body."""
-    m = _HEADER_START.search(body)
+    m = HEADER_START.search(body)
     if m is None:
         return body
     reader.unread(body[m.start():])
@@ -150,7 +121,7 @@ def handle_body(protocol, reader: FramedReader | None, body: bytes) -> None:
     try:
         raw = json.loads(body)
     except (ValueError, UnicodeDecodeError) as err:
-        if reader is not None and _HEADER_START.search(body):
+        if reader is not None and HEADER_START.search(body):
             body = _resync(reader, body)
         log.warning("invalid JSON from the client (%s): %r", err, body[:200])
         _error(protocol, None, JsonRpcParseError(f"Parse error: {err}"))
@@ -179,19 +150,28 @@ def handle_body(protocol, reader: FramedReader | None, body: bytes) -> None:
     protocol.handle_message(message)
 
 
-async def serve_stdio(server, stdin=None, stdout=None) -> int:
+async def serve_stdio(server, stdin=None, stdout=None, handover=None) -> int:
     """Run ``server`` over stdio until `exit` or end of input; returns the exit status pygls'
-    `exit` handler chose (0 after `shutdown`, 1 without), or 0 at end of input."""
+    `exit` handler chose (0 after `shutdown`, 1 without), or 0 at end of input. ``handover``
+    (startup.Handover) carries what the start-up path read before pygls was loaded: those
+    messages are handled first, then reading goes on where it stopped."""
     loop = asyncio.get_running_loop()
     server.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
-    reader = FramedReader(_StdinPump(stdin or sys.stdin.buffer, loop))
+    pending = list(handover.bodies) if handover is not None else []
+    pump = None if handover is not None and handover.eof else _StdinPump(stdin or sys.stdin.buffer, loop)
+    reader = FramedReader(pump, handover.framer if handover is not None else None)
     while True:
-        body = await reader.next_body()
+        if pending:
+            # The last one read may have swallowed the start of what the reader holds next.
+            body = pending.pop(0)
+            live = None if pending else reader
+        else:
+            body, live = await reader.next_body(), reader
         if body is None:
             log.info("end of input: stopping")
             return 0
         try:
-            handle_body(server.protocol, reader, body)
+            handle_body(server.protocol, live, body)
         except SystemExit as done:  # the `exit` notification
             return int(done.code or 0)
         except Exception:
