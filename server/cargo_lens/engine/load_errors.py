@@ -530,8 +530,27 @@ def _version_req_error(text: str) -> str | None:
 _RV_REQ = 'unexpected version requirement, expected a version like "1.32"'
 
 
+# rust-version text -> (major, minor, patch) or the error text. Members repeat their root's.
+_RUST_VERSIONS: dict[str, tuple | str] = {}
+
+
 def parse_rust_version(value: str) -> tuple[int, int | None, int | None]:
     """`RustVersion::from_str` (via `PartialVersion`): (major, minor, patch) or `SemverError`."""
+    found = _RUST_VERSIONS.get(value)
+    if found is None:
+        try:
+            found = _parse_rust_version(value)
+        except SemverError as err:
+            found = str(err)
+        if len(_RUST_VERSIONS) > 4096:
+            _RUST_VERSIONS.clear()
+        _RUST_VERSIONS[value] = found
+    if isinstance(found, str):
+        raise SemverError(found)
+    return found
+
+
+def _parse_rust_version(value: str) -> tuple[int, int | None, int | None]:
     try:
         major, minor, patch, pre, build = parse_version(value)
     except SemverError:
@@ -760,6 +779,9 @@ def known_registries(manifest_dir: str, fs: FileSystem, env: Mapping[str, str]) 
 
 _KP = tuple  # key path
 
+# Dependency names already known to be valid package names (members repeat the same names).
+_GOOD_NAMES: set[str] = set()
+
 
 class _Schema:
     """Walks the manifest in document order, like the `toml` deserializer does, and records the
@@ -894,13 +916,19 @@ class _Schema:
     def dep_table(self, v: Any, kp: _KP, inheritable: bool = True) -> None:
         if not self.map(v, kp):
             return
+        good = _GOOD_NAMES
         for name, spec in v.items():
-            k = kp + (name,)
-            err = validate_package_name(name)
-            if err:
-                self.err(err, k, "key")
-                continue
-            self.dependency(spec, k, inheritable)
+            if name not in good:
+                err = validate_package_name(name)
+                if err:
+                    self.err(err, kp + (name,), "key")
+                    continue
+                if len(good) > 65536:
+                    good.clear()
+                good.add(name)
+            if inheritable and type(spec) is dict and len(spec) == 1 and spec.get("workspace") is True:
+                continue  # `name.workspace = true`, the common case: nothing to check
+            self.dependency(spec, kp + (name,), inheritable)
 
     def dependency(self, spec: Any, kp: _KP, inheritable: bool) -> None:
         expected = 'a version string like "0.9.8" or a detailed dependency like { version = "0.9.8" }'
@@ -1123,16 +1151,21 @@ def _inheriting(v: Any) -> bool:
 class _Dep:
     """One dependency entry after inheritance (cargo's normalized `TomlDependency`)."""
 
-    __slots__ = ("table", "name", "spec", "kind", "base_dir", "inherited", "key_path")
+    __slots__ = ("table", "name", "spec", "kind", "base_dir", "inherited", "key_path", "shared", "base")
 
-    def __init__(self, table: tuple, name: str, spec: Any, kind: str, base_dir: str, inherited: bool):
+    def __init__(self, table: tuple, name: str, spec: Any, kind: str, base_dir: str, inherited: bool,
+                 shared: "_SharedDep | None" = None):
         self.table = table  # key path of the table, e.g. ("target", "cfg(unix)", "dependencies")
         self.name = name
-        self.spec = spec  # str (simple) or dict (detailed); _UNKNOWN when not knowable
+        self.spec = spec  # str (simple) or dict (detailed); _UNKNOWN when not knowable; never mutated
         self.kind = kind  # "normal", "dev", "build"
         self.base_dir = base_dir  # the directory a `path` is relative to
         self.inherited = inherited
         self.key_path = table + (name,)
+        self.shared = shared  # set for a plain `name.workspace = true` (see _SharedDep)
+        # Set for another inherited entry (features, optional, ...): the _SharedDep of the same
+        # root entry, whose source key and `dep_checks` verdict (but for features) it shares.
+        self.base: _SharedDep | None = shared
 
     def detailed(self) -> dict:
         if isinstance(self.spec, str):
@@ -1143,6 +1176,49 @@ class _Dep:
         if self.inherited or not isinstance(self.spec, dict) or key not in self.spec:
             return self.key_path
         return self.key_path + (key,)
+
+
+class _SharedDep:
+    """What a plain `name = { workspace = true }` dependency is after inheritance, shared by
+    every member of the workspace that writes it: the merged entry depends only on the root's
+    `[workspace.dependencies.name]`, so are `dep_checks`' verdict (given the registries) and
+    the source key. Computed by the first member that needs them, reused by the others."""
+
+    __slots__ = ("wd", "merged", "clean", "source", "plain")
+
+    def __init__(self, wd: Any, merged: dict):
+        self.wd = wd  # the root's entry the merge was made from (identity checked on reuse)
+        self.merged = merged
+        # Nothing for stage 6 to look at (`default_features`, `base`): the fast lane applies.
+        self.plain = "default_features" not in merged and not isinstance(merged.get("base"), str)
+        self.clean: frozenset[str] | None = None  # registries under which dep_checks found nothing
+        self.source: Any = _UNKNOWN  # _source_key's answer, once computed
+
+
+# One slot: the [workspace.dependencies] table (kept alive, so its identity is stable) and root
+# directory last inherited from, with name -> _SharedDep. A workspace's members share one root.
+_shared_slot: list = [None, None, {}]
+
+
+def _shared_deps(wdeps: dict, root_dir: str) -> dict:
+    slot = _shared_slot
+    if slot[0] is not wdeps or slot[1] != root_dir:
+        slot[0], slot[1], slot[2] = wdeps, root_dir, {}
+    return slot[2]
+
+
+def _features_clean(merged: dict) -> bool:
+    """No feature `dep_checks` would refuse (the rest of an inherited entry is the root's)."""
+    feats = merged.get("features")
+    if isinstance(feats, list):
+        for f in feats:
+            if isinstance(f, str) and ("/" in f or f.startswith("dep:")):
+                return False
+    return True
+
+
+def _inherit_dep_outer(name: str) -> str:
+    return f"error inheriting `{name}` from workspace root manifest's `workspace.dependencies.{name}`"
 
 
 def _get(d: Any, key: str, typ: type | tuple[type, ...]) -> Any:
@@ -1415,8 +1491,22 @@ class _Checker:
             cur = cur.get(k)
         return cur
 
+    def _shared_lane(self) -> tuple:
+        """(workspace dependencies, root dir, name -> _SharedDep) to inherit from, or ()."""
+        table = self.ws_table()
+        if not isinstance(table, dict):
+            return ()
+        wdeps = table.get("dependencies")
+        if not isinstance(wdeps, dict):
+            return ()
+        root = self.ws_root_dir()
+        if root is None:
+            return ()
+        return (wdeps, root, _shared_deps(wdeps, root))
+
     def stage6(self, ed: int, pkg_name: str | None) -> list[_Dep]:
         deps: list[_Dep] = []
+        lane: tuple | None = None  # see _shared_lane; asked at the first `workspace = true`
         for kp, kind, alias in self.dep_tables():
             if alias is not None:
                 container = kp[:-1]
@@ -1438,11 +1528,20 @@ class _Checker:
             table = self._table_at(kp)
             if not isinstance(table, dict) or self.broken(kp):
                 continue
+            any_broken = bool(self.schema.broken)
             for name in sorted(table):
                 spec = table[name]
-                dkp = kp + (name,)
-                if self.broken(dkp):
+                if any_broken and self.broken(kp + (name,)):
                     continue
+                if type(spec) is dict and len(spec) == 1 and spec.get("workspace") is True:
+                    # `name.workspace = true` met before in this workspace: reuse what it became.
+                    if lane is None:
+                        lane = self._shared_lane()
+                    if lane:
+                        sd = lane[2].get(name)
+                        if sd is not None and sd.plain and sd.wd is lane[0].get(name, _UNKNOWN):
+                            deps.append(_Dep(kp, name, sd.merged, kind, lane[1], True, sd))
+                            continue
                 if isinstance(spec, _DATETIME):
                     spec = {}
                 if _inheriting(spec):
@@ -1489,22 +1588,34 @@ class _Checker:
 
     def inherit_dep(self, table_kp: tuple, name: str, spec: dict, kind: str, ed: int) -> _Dep:
         kp = table_kp + (name,)
-        outer = f"error inheriting `{name}` from workspace root manifest's `workspace.dependencies.{name}`"
         table = self.ws_table()
         if table is None:
             return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         if isinstance(table, tuple):
-            self.add(6, (outer, *table), kp)
+            self.add(6, (_inherit_dep_outer(name), *table), kp)
             return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         wdeps = table.get("dependencies")
         if not isinstance(wdeps, dict):
             if wdeps is None:
-                self.add(6, (outer, "`workspace.dependencies` was not defined"), kp)
+                self.add(6, (_inherit_dep_outer(name), "`workspace.dependencies` was not defined"), kp)
             return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         if name not in wdeps:
-            self.add(6, (outer, f"`dependency.{name}` was not found in `workspace.dependencies`"), kp)
+            self.add(6, (_inherit_dep_outer(name), f"`dependency.{name}` was not found in `workspace.dependencies`"), kp)
             return _Dep(table_kp, name, _UNKNOWN, kind, self.root, True)
         wd = wdeps[name]
+        sd = None
+        if isinstance(wd, (str, dict)):
+            root = self.ws_root_dir()
+            if root is not None:
+                shared = _shared_deps(wdeps, root)
+                sd = shared.get(name)
+                if sd is None or sd.wd is not wd:
+                    plain = {"version": wd} if isinstance(wd, str) else dict(wd)
+                    plain.pop("optional", None)
+                    plain.pop("public", None)
+                    sd = shared[name] = _SharedDep(wd, plain)
+                if len(spec) == 1:  # only `workspace = true`: the merge is the shared one
+                    return _Dep(table_kp, name, sd.merged, kind, root, True, sd)
         if isinstance(wd, str):
             merged: dict = {"version": wd}
         elif isinstance(wd, dict):
@@ -1519,7 +1630,7 @@ class _Checker:
             merged["default-features"] = True
             merged.pop("default_features", None)
         elif member_df is False and ws_df is not False and ed >= E2024:
-            self.add(6, (outer, "`default-features = false` cannot override workspace's `default-features`"), kp + ("default-features" if "default-features" in spec else "default_features",))
+            self.add(6, (_inherit_dep_outer(name), "`default-features = false` cannot override workspace's `default-features`"), kp + ("default-features" if "default-features" in spec else "default_features",))
         feats = spec.get("features")
         if isinstance(feats, list):
             base = merged.get("features")
@@ -1533,7 +1644,9 @@ class _Checker:
         else:
             merged.pop("public", None)
         root = self.ws_root_dir()
-        return _Dep(table_kp, name, merged, kind, root if root is not None else self.root, True)
+        dep = _Dep(table_kp, name, merged, kind, root if root is not None else self.root, True)
+        dep.base = sd  # the merge differs from the shared one only in member-side keys
+        return dep
 
     # -- stage 7: to_real_manifest / to_virtual_manifest -------------------------------------------
     def stage7_real(
@@ -1576,7 +1689,11 @@ class _Checker:
             self.add(7, f"package specifies that it links to `{links}` but does not have a custom build script", (pk, "links"))
         self._platforms()
         gathered = self._gather_order(deps)
+        regs = self.registries
         for dep in gathered:
+            sd = dep.base
+            if sd is not None and sd.clean == regs and (dep.shared is sd or _features_clean(dep.spec)):
+                continue  # this root entry passed under these registries before
             self.dep_checks(dep)
         self._replace_and_patch()
         self._different_sources(gathered)
@@ -1679,6 +1796,32 @@ class _Checker:
 
     def dep_checks(self, dep: _Dep, stage: int = 7) -> None:
         """`dep_to_dependency` (+ `to_dependency_source_id`), in its order."""
+        sd = dep.base
+        if sd is None:
+            self._dep_checks(dep, stage)
+            return
+        # The verdict depends on the merged entry, the name and the registries only; an entry
+        # that adds member-side keys passes when the root's entry does and its features pass.
+        regs = self.registries
+        if sd.clean != regs:
+            if dep.shared is sd:
+                n = len(self.problems)
+                self._dep_checks(dep, stage)
+                if len(self.problems) == n:
+                    sd.clean = regs
+                return
+            saved, self.problems = self.problems, []
+            try:
+                self._dep_checks(_Dep(dep.table, dep.name, sd.merged, dep.kind, dep.base_dir, True), stage)
+                if not self.problems:
+                    sd.clean = regs
+            finally:
+                self.problems = saved
+        if sd.clean == regs and (dep.shared is sd or _features_clean(dep.spec)):
+            return
+        self._dep_checks(dep, stage)
+
+    def _dep_checks(self, dep: _Dep, stage: int) -> None:
         if dep.spec is _UNKNOWN:
             return
         d = dep.detailed()
@@ -1806,6 +1949,15 @@ class _Checker:
                 self.dep_checks(_Dep(("patch", src), name, spec, "normal", self.root, False))
 
     def _source_key(self, dep: _Dep) -> tuple | None:
+        # Only the root entry's keys count (git, path, registry, ...): a member adds none.
+        sd = dep.base
+        if sd is not None:
+            if sd.source is _UNKNOWN:
+                sd.source = self._source_key_of(dep)
+            return sd.source
+        return self._source_key_of(dep)
+
+    def _source_key_of(self, dep: _Dep) -> tuple | None:
         if dep.spec is _UNKNOWN:
             return None
         d = dep.detailed()
@@ -1829,7 +1981,8 @@ class _Checker:
     def _different_sources(self, deps: list[_Dep]) -> None:
         seen: dict[str, tuple | None] = {}
         for dep in deps:
-            key = self._source_key(dep)
+            sd = dep.base
+            key = sd.source if sd is not None and sd.source is not _UNKNOWN else self._source_key(dep)
             if dep.name in seen:
                 prev = seen[dep.name]
                 if prev is not None and key is not None and prev != key:
@@ -1871,15 +2024,17 @@ class _Checker:
                 return isinstance(raw, dict) and raw.get("optional") is True
             return isinstance(dep.spec, dict) and dep.spec.get("optional") is True
 
-        optional_deps = {id(dep) for dep in deps if is_optional(dep)}  # asked several times per dep
+        # (a shared `workspace = true` entry never is: the merge drops `optional`)
+        optional_deps = {id(dep) for dep in deps if dep.shared is None and is_optional(dep)}
 
         def optional(dep: _Dep) -> bool:
             return id(dep) in optional_deps
 
-        for dep in deps:
-            if dep.kind == "dev" and optional(dep):
-                self.add(7, f"dev-dependencies are not allowed to be optional: `{dep.name}`", dep.at("optional"))
-                break
+        if optional_deps:
+            for dep in deps:
+                if dep.kind == "dev" and optional(dep):
+                    self.add(7, f"dev-dependencies are not allowed to be optional: `{dep.name}`", dep.at("optional"))
+                    break
         raw_features = self.data.get("features")
         features: dict[str, list[str]] = {}
         if isinstance(raw_features, dict):
@@ -1888,22 +2043,26 @@ class _Checker:
             for k, v in raw_features.items():
                 if isinstance(v, list):
                     features[k] = [x for x in v if isinstance(x, str)]
-        dep_map: dict[str, bool] = {}
-        for dep in deps:
-            dep_map[dep.name] = dep_map.get(dep.name, False) or optional(dep)
+        dep_map: dict[str, bool] = dict.fromkeys([dep.name for dep in deps], False)
+        if optional_deps:
+            for dep in deps:
+                if optional(dep):
+                    dep_map[dep.name] = True
 
-        def parse_fv(v: str) -> tuple:
-            if "/" in v:
-                dep, feat = v.split("/", 1)
-                weak = dep.endswith("?")
-                return ("df", dep[:-1] if weak else dep, feat, weak)
-            if v.startswith("dep:"):
-                return ("dep", v[4:], None, False)
-            return ("f", v, None, False)
-
-        fmap = {k: [(parse_fv(v), i) for i, v in enumerate(vs)] for k, vs in features.items()}
+        parsed = _FEATURE_VALUES
+        if len(parsed) > 65536:
+            parsed.clear()
+        fmap = {}
+        for k, vs in features.items():
+            vals = []
+            for i, v in enumerate(vs):
+                fv = parsed.get(v)
+                if fv is None:
+                    fv = parsed[v] = _parse_fv(v)
+                vals.append((fv, i))
+            fmap[k] = vals
         listed = {fv[1] for vals in fmap.values() for fv, _ in vals if fv[0] == "dep"}
-        for dep in deps:
+        for dep in deps if optional_deps else ():
             if optional(dep) and dep.name not in features and dep.name not in listed:
                 fmap[dep.name] = [(("dep", dep.name, None, False), None)]
         feature_keys = list(features)  # `closest` iterates the BTreeMap: sorted
@@ -1911,8 +2070,6 @@ class _Checker:
         for feature in sorted(fmap):
             for fv, i in fmap[feature]:
                 kind, dname, dfeat, weak = fv
-                kp = ("features", feature, i) if i is not None else ("features", feature)
-                text = _fv_text(fv)
                 is_any = dname in dep_map
                 is_opt = dep_map.get(dname, False)
                 if kind == "f":
@@ -1921,40 +2078,40 @@ class _Checker:
                     if not is_any:
                         self.add(
                             7,
-                            f"feature `{feature}` includes `{text}` which is neither a dependency nor another feature{closest_msg(dname, feature_keys, 'feature')}",
-                            kp,
+                            f"feature `{feature}` includes `{_fv_text(fv)}` which is neither a dependency nor another feature{closest_msg(dname, feature_keys, 'feature')}",
+                            _feature_kp(feature, i),
                         )
                     elif is_opt:
                         if dname not in fmap:
                             self.add(
                                 7,
-                                f"feature `{feature}` includes `{text}`, "
+                                f"feature `{feature}` includes `{_fv_text(fv)}`, "
                                 f"but `{dname}` is an optional dependency without an implicit feature\n"
                                 f"Use `dep:{dname}` to enable the dependency.",
-                                kp,
+                                _feature_kp(feature, i),
                             )
                     else:
                         self.add(
                             7,
-                            f"feature `{feature}` includes `{text}`, but `{dname}` is not an optional dependency\n"
+                            f"feature `{feature}` includes `{_fv_text(fv)}`, but `{dname}` is not an optional dependency\n"
                             "A non-optional dependency of the same name is defined; "
                             "consider adding `optional = true` to its definition.",
-                            kp,
+                            _feature_kp(feature, i),
                         )
                 elif kind == "dep":
                     if not is_any:
-                        self.add(7, f"feature `{feature}` includes `{text}`, but `{dname}` is not listed as a dependency", kp)
+                        self.add(7, f"feature `{feature}` includes `{_fv_text(fv)}`, but `{dname}` is not listed as a dependency", _feature_kp(feature, i))
                     elif not is_opt:
                         self.add(
                             7,
-                            f"feature `{feature}` includes `{text}`, but `{dname}` is not an optional dependency\n"
+                            f"feature `{feature}` includes `{_fv_text(fv)}`, but `{dname}` is not an optional dependency\n"
                             "A non-optional dependency of the same name is defined; "
                             "consider adding `optional = true` to its definition.",
-                            kp,
+                            _feature_kp(feature, i),
                         )
                 else:
                     if "/" in dfeat:
-                        self.add(7, f"multiple slashes in feature `{text}` (included by feature `{feature}`) are not allowed", kp)
+                        self.add(7, f"multiple slashes in feature `{_fv_text(fv)}` (included by feature `{feature}`) are not allowed", _feature_kp(feature, i))
                     elif dname.startswith("dep:"):
                         stripped = dname[4:]
                         extra = ""
@@ -1965,23 +2122,23 @@ class _Checker:
                             )
                         self.add(
                             7,
-                            f"feature `{feature}` includes `{text}` with both `dep:` and `/`\n"
+                            f"feature `{feature}` includes `{_fv_text(fv)}` with both `dep:` and `/`\n"
                             f"To fix this, remove the `dep:` prefix.{extra}",
-                            kp,
+                            _feature_kp(feature, i),
                         )
                     elif not is_any:
                         # MissingDependencyError is printed as a diagnostic of its own (D shape)
-                        self.add(7, f"feature `{feature}` includes `{text}`, but `{dname}` is not a dependency", kp, shape="D")
+                        self.add(7, f"feature `{feature}` includes `{_fv_text(fv)}`, but `{dname}` is not a dependency", _feature_kp(feature, i), shape="D")
                     elif weak and not is_opt:
                         self.add(
                             7,
-                            f"feature `{feature}` includes `{text}` with a `?`, but `{dname}` is not an optional dependency\n"
+                            f"feature `{feature}` includes `{_fv_text(fv)}` with a `?`, but `{dname}` is not an optional dependency\n"
                             "A non-optional dependency of the same name is defined; "
                             "consider removing the `?` or changing the dependency to be optional",
-                            kp,
+                            _feature_kp(feature, i),
                         )
         used = {fv[1] for vals in fmap.values() for fv, _ in vals if fv[0] in ("dep", "df")}
-        for dep in deps:
+        for dep in deps if optional_deps else ():
             if optional(dep) and dep.name not in used:
                 self.add(
                     7,
@@ -1997,6 +2154,24 @@ class _Checker:
                 if key in self.data:
                     self.add(6, f"this virtual manifest specifies a `{section}` section, which is not allowed", (key,), "key")
                     break
+
+
+# Feature value text -> _parse_fv's tuple: members repeat the same `dep/feature` values.
+_FEATURE_VALUES: dict[str, tuple] = {}
+
+
+def _parse_fv(v: str) -> tuple:
+    if "/" in v:
+        dep, feat = v.split("/", 1)
+        weak = dep.endswith("?")
+        return ("df", dep[:-1] if weak else dep, feat, weak)
+    if v.startswith("dep:"):
+        return ("dep", v[4:], None, False)
+    return ("f", v, None, False)
+
+
+def _feature_kp(feature: str, i: int | None) -> tuple:
+    return ("features", feature, i) if i is not None else ("features", feature)
 
 
 def _fv_text(fv: tuple) -> str:

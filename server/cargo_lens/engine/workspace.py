@@ -204,6 +204,7 @@ class Context:
         self._packages: dict[tuple, tuple] = {}
         self._expansions: dict[tuple[str, str], tuple] = {}
         self._root_configs: dict[str, RootConfig] = {}
+        self._ws_path_deps: dict[str, tuple] = {}  # see workspace_path_deps
         self._bodies: dict[tuple, tuple] = {}  # see Session._members_and_validation
         self._recording: list | None = None  # manifests read while a memoised step runs
         home = self.env.get("CARGO_HOME") or (
@@ -231,6 +232,26 @@ class Context:
             cfg = RootConfig.of(m)
             self._root_configs[m.path] = cfg
         return cfg
+
+    def workspace_path_deps(self, cfg: RootConfig) -> dict:
+        """The root's `[workspace.dependencies]` entries with a string `path`: key -> (path,
+        `package` rename or None, root dir). Members inherit from these; cached per root."""
+        m = cfg.manifest
+        found = self._ws_path_deps.get(m.path)
+        if found is not None and found[0] is m:
+            return found[1]
+        out = {}
+        ws = m.data.get("workspace", {})
+        deps = ws.get("dependencies") if isinstance(ws, dict) else None
+        if isinstance(deps, dict):
+            for key, entry in deps.items():
+                if isinstance(entry, dict):
+                    p = entry.get("path")
+                    if isinstance(p, str):
+                        pk = entry.get("package")
+                        out[key] = (p, pk if isinstance(pk, str) else None, cfg.root_dir)
+        self._ws_path_deps[m.path] = (m, out)
+        return out
 
     def expand(self, pattern: str) -> tuple:
         """Glob expansion of one members entry: (matches, None) or ((), error). Cached."""
@@ -471,22 +492,27 @@ class Session:
                 [Origin(path, span=(0, 0))],
             )
         deps = []
+        inherited_paths: dict | None = None  # resolved on the first inherited dependency
+        base_dir = m.dir
         for d in m.deps:
-            rel = d.path
-            base = m.dir
+            if d.has_git:
+                continue
             if d.inherited:
-                kind, value = lookup.resolve()
-                if kind != "root":
+                if inherited_paths is None:
+                    kind, value = lookup.resolve()
+                    inherited_paths = self.ctx.workspace_path_deps(value) if kind == "root" else {}
+                found = inherited_paths.get(d.key)
+                if found is None:  # not a path dependency (or not inheritable): not followed
                     continue
-                entry = manifest_mod.workspace_dependency(value.manifest.data.get("workspace", {}), d.key) or {}
-                rel = entry.get("path") if isinstance(entry.get("path"), str) else None
-                base = value.root_dir
+                rel, renamed, base = found
                 # The package name comes from the inherited entry; a `package` key beside
                 # `workspace = true` is not used by cargo.
-                renamed = entry.get("package")
-                d = d.renamed(renamed if isinstance(renamed, str) else d.key)
-            if rel is None or d.has_git:
-                continue
+                d = d.renamed(renamed if renamed is not None else d.key)
+            else:
+                rel = d.path
+                if rel is None:
+                    continue
+                base = base_dir
             deps.append((d, normalize(join(normalize(join(base, rel)), MANIFEST))))
         return Package(m, self.ctx.root_config(m) if m.workspace is not None else None, deps)
 
