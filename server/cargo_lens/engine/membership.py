@@ -6,7 +6,7 @@ import posixpath
 
 from .manifest import DependencyDecl, value_at
 from .record import Record
-from .workspace import MANIFEST, CargoFailure, Reason, WorkspaceResult
+from .workspace import MANIFEST, CargoFailure, Reason, WorkspaceResult, kept
 
 
 class Edge(Record):
@@ -112,7 +112,8 @@ def check_selection(res: WorkspaceResult, target) -> dict[str, str]:
         src = stack.pop()
         try:
             pkg = res.session.load(src)
-        except CargoFailure:
+        except CargoFailure as err:
+            kept(err)
             continue
         optional_on = None
         build_script = None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import posixpath
+import weakref
 
 from . import globs, manifest as manifest_mod
 from .fs import FileSystem, FsError, join, normalize
@@ -84,6 +85,14 @@ class CargoFailure(Exception):
         if self.diagnostic:
             parts.insert(0, self.diagnostic)
         return "\n\n".join(parts)
+
+
+def kept(err: CargoFailure) -> CargoFailure:
+    """``err`` without its traceback and context, to be kept as a value (in a result, in a
+    cache across runs): their frames would tie every object of the run into reference cycles
+    that only a full garbage collection frees, ~100 ms on a large workspace mid-keystroke."""
+    err.__traceback__ = err.__context__ = err.__cause__ = None
+    return err
 
 
 # -- paths -------------------------------------------------------------------------------------
@@ -408,7 +417,10 @@ class Session:
         self.current = normalize(current)
         self.packages: dict[str, Package] = {}
         self.ws_roots: dict[str, RootConfig] = {}
-        self.result = WorkspaceResult(self.current)
+        # The result refers to its session (res.session); the session holds it strongly only
+        # until run() returns it, so the two do not form a reference cycle afterwards.
+        self._result_until_run: WorkspaceResult | None = WorkspaceResult(self.current)
+        self._result = weakref.ref(self._result_until_run)
         self._inheriting: set[str] = set()
         # A TOML diagnostic met while looking for the root to inherit from: cargo prints it
         # first, before the error of the manifest that was inheriting.
@@ -439,7 +451,7 @@ class Session:
             try:
                 cached = (self._read_fresh(m, lookup), None)
             except CargoFailure as err:
-                cached = (None, err)
+                cached = (None, kept(err))
             if shared is not None:
                 m.problem_cache[("package", shared.generation, key[1])] = cached
         self.ctx._packages[key] = cached
@@ -538,6 +550,7 @@ class Session:
                 return ("error", (f"root of a workspace inferred but wasn't a root: {root_path}",))
             return ("root", pkg.root_config)
         except CargoFailure as err:
+            kept(err)  # it may be a cached one, raised again
             self._inheritance_diagnostic[m.path] = err.diagnostic
             return ("error", err.chain)
         finally:
@@ -608,6 +621,10 @@ class Session:
 
     # -- members -----------------------------------------------------------------------------
 
+    @property
+    def result(self) -> WorkspaceResult:
+        return self._result()
+
     def run(self) -> WorkspaceResult:
         res = self.result
         try:
@@ -616,7 +633,7 @@ class Session:
             if res.root_manifest is not None and self.current not in res.reasons:
                 raise self._not_a_member_error()
         except CargoFailure as err:
-            res.error = err
+            res.error = kept(err)
         except RecursionError:
             res.error = CargoFailure(
                 ("the workspace is nested too deeply to analyse (path-dependency chain too long)",),
@@ -625,6 +642,7 @@ class Session:
             )
         res.packages = self.packages
         res.session = self
+        self._result_until_run = None
         return res
 
     def _find_root_memoised(self) -> str | None:
@@ -653,7 +671,7 @@ class Session:
         try:
             root = self.find_root(self.current)
         except CargoFailure as err:
-            error = err
+            error = kept(err)
         finally:
             self.ctx._recording = None
         shared.prefixes[self.current] = (
@@ -708,7 +726,7 @@ class Session:
             self._find_members()
             self._validate()
         except CargoFailure as err:
-            error = err
+            error = kept(err)
         finally:
             if reads is not None:
                 self.ctx._recording = None
@@ -790,7 +808,7 @@ class Session:
                 self._find_path_deps(join(path, MANIFEST), root, False, Reason("members", entry, glob_entry is not None))
             except CargoFailure as err:
                 via = f" via `{glob_entry}`" if glob_entry else ""
-                wrapped = err.wrap(
+                wrapped = kept(err).wrap(
                     f"failed to load manifest for workspace member `{path}`\nreferenced{via} by workspace at `{root}`",
                     origin,
                 )
@@ -839,7 +857,7 @@ class Session:
             try:
                 self._find_path_deps(dep_manifest, root_manifest, True, Reason("path-dep", via=manifest_path, dep=decl))
             except CargoFailure as err:
-                raise err.wrap(
+                raise kept(err).wrap(
                     f"failed to load manifest for dependency `{decl.package}`",
                     Origin(manifest_path, decl.key_path, "key"),
                 ) from None
