@@ -16,6 +16,8 @@ from collections.abc import Mapping
 # Manifests larger than this are refused with a message instead of being parsed; cargo has no
 # limit, but nothing legitimate comes close and it keeps the editor responsive.
 MAX_FILE_BYTES = 16 * 1024 * 1024
+_CHUNK = 1 << 16
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 
 
 class FsError(Exception):
@@ -186,11 +188,24 @@ class FileSystem:
     def _read_disk(self, path: str) -> str | FsError:
         if not self.inside_boundary(path):
             return FsError(_os_error_text(OSError(errno.ENOENT, "")))
+        # os.read in modest chunks: a single read(MAX_FILE_BYTES + 1) allocates a 16 MiB buffer
+        # per file first, which made reading a workspace's manifests ~6x slower.
         try:
-            with open(path, "rb") as f:
-                data = f.read(MAX_FILE_BYTES + 1)
+            fd = os.open(path, _OPEN_FLAGS)
+            try:
+                chunks = []
+                total = 0
+                while total <= MAX_FILE_BYTES:
+                    chunk = os.read(fd, _CHUNK)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    total += len(chunk)
+            finally:
+                os.close(fd)
         except OSError as err:
             return FsError(_os_error_text(err))
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
         if len(data) > MAX_FILE_BYTES:
             return FsError(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; cargo-lens does not read it")
         try:

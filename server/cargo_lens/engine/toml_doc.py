@@ -1016,18 +1016,31 @@ class _Reader:
 
     def _fast_keyval(self, start: int) -> int:
         text, n = self.text, self.n
+        m = _DOTTED_BOOL_LINE.match(text, start)
+        if m is not None:
+            # `name.workspace = true`, usually a run of them: read the run here, one line each.
+            dotted = _DOTTED_BOOL_LINE.match
+            entries = self.current.entries
+            while True:
+                first = m.group(1)
+                if first not in entries:  # (then nothing can clash: commit without the checks)
+                    s1 = m.span(1)
+                    table = Table("dotted", s1, s1)
+                    entries[first] = table
+                    table.entries[m.group(2)] = Scalar("boolean", m.group(3) == "true", m.span(3), m.span(2))
+                else:
+                    keys = [(first, m.span(1)), (m.group(2), m.span(2))]
+                    err = self._commit_keyval(keys, Scalar("boolean", m.group(3) == "true", m.span(3)))
+                    if err is not None:
+                        self.add_error(2, *err)
+                end = m.end()
+                m = dotted(text, end)
+                if m is None:
+                    return end
         m = _KEY_STRING_LINE.match(text, start)
         if m is not None:
             keys = [(m.group(1), m.span(1))]
             value: Item = Scalar("string", m.group(2), (m.start(2) - 1, m.end(2) + 1))
-            err = self._commit_keyval(keys, value)
-            if err is not None:
-                self.add_error(2, *err)
-            return m.end()
-        m = _DOTTED_BOOL_LINE.match(text, start)
-        if m is not None:
-            keys = [(m.group(1), m.span(1)), (m.group(2), m.span(2))]
-            value = Scalar("boolean", m.group(3) == "true", m.span(3))
             err = self._commit_keyval(keys, value)
             if err is not None:
                 self.add_error(2, *err)
