@@ -29,6 +29,7 @@ class CheckContext:
     severity: dict[str, str] = field(default_factory=dict)
     _results: dict[str, WorkspaceResult] = field(default_factory=dict)
     _files: list[str] | None = None
+    _problems: dict[str, list] = field(default_factory=dict)
 
     def result(self, manifest: str) -> WorkspaceResult:
         res = self._results.get(manifest)
@@ -69,7 +70,10 @@ class CheckContext:
 
     def problems(self, path: str) -> list:
         """Every load problem of one manifest (not only the first, which cargo prints)."""
-        return Session(self.ctx, path).problems(path)
+        found = self._problems.get(path)
+        if found is None:  # two rules ask for each file; resolving inheritance walks up dirs
+            found = self._problems[path] = Session(self.ctx, path).problems(path)
+        return found
 
     def readable(self, path: str) -> bool:
         m = self.ctx.manifest(path)
