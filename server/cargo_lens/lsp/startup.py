@@ -37,9 +37,11 @@ from .snapshot import Snapshot, analyse, is_manifest
 log = logging.getLogger("cargo_lens.lsp")
 
 CONFIGURATION_ID = "cargo-lens-startup-configuration"
-# The start-up path analyses only the open documents' workspaces; beyond this many open
-# manifests the worker thread of the real server is the better place.
+# The start-up path analyses only the open documents' workspaces, on the thread that reads the
+# client's messages; beyond this many open manifests, or this much open text, the server's
+# worker thread is the better place (requests are answered while it works).
 MAX_OPEN = 20
+MAX_TEXT = 1_000_000
 CONFIGURATION_WAIT = 2.0  # s, after pygls is loaded, for the client to answer our request
 _NOT_ASKED = object()
 
@@ -296,7 +298,7 @@ class StartUp:
     def _analyse(self) -> None:
         open_docs = self.docs.all()
         manifests = [d.path for d in open_docs if is_manifest(d.path)]
-        if not manifests or len(manifests) > MAX_OPEN:
+        if not manifests or len(manifests) > MAX_OPEN or sum(len(d.text) for d in open_docs) > MAX_TEXT:
             return
         started = time.perf_counter()
         snap = analyse(0, self.h.disk, self.h.shared, {d.path: d.text for d in open_docs},
