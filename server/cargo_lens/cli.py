@@ -5,44 +5,59 @@ Keep pygls/lsprotocol out of this module's imports: start-up time counts in term
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 
 from . import __version__
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
+_Parser = None  # the ArgumentParser subclass, made on first use: `metadata` never imports argparse
 
-class _Parser(argparse.ArgumentParser):
-    building = False  # True while build_parser runs
 
-    def error(self, message: str):  # argparse exits 2 too; keep its wording, add a hint
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+def _parser_class():
+    global _Parser
+    if _Parser is not None:
+        return _Parser
+    import argparse
 
-    def _get_formatter(self):
-        if _Parser.building:
-            # add_argument makes a formatter only to check the metavar, and the default one
-            # asks shutil (~2 ms to import) for the terminal width; help text is not made here.
-            return self.formatter_class(prog=self.prog, width=80)
-        return super()._get_formatter()
+    class Parser(argparse.ArgumentParser):
+        building = False  # True while build_parser runs
+
+        def error(self, message: str):  # argparse exits 2 too; keep its wording, add a hint
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see `{self.prog} --help`)\n")
+
+        def _get_formatter(self):
+            if Parser.building:
+                # add_argument makes a formatter only to check the metavar, and the default one
+                # asks shutil (~2 ms to import) for the terminal width; help text is not made here.
+                return self.formatter_class(prog=self.prog, width=80)
+            return super()._get_formatter()
+
+    _Parser = Parser
+    return Parser
 
 
 def build_parser() -> argparse.ArgumentParser:
-    _Parser.building = True
+    cls = _parser_class()
+    cls.building = True
     try:
-        return _build_parser()
+        return _build_parser(cls)
     finally:
-        _Parser.building = False
+        cls.building = False
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="cargo-lens", description="Cargo workspace analysis: what cargo will decide, before it runs.")
+def _build_parser(cls) -> argparse.ArgumentParser:
+    p = cls(prog="cargo-lens", description="Cargo workspace analysis: what cargo will decide, before it runs.")
     p.add_argument("--version", action="version", version=f"cargo-lens {__version__}")
     # `prog` given: argparse would otherwise build a help formatter (and import shutil) to work it out
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=p.prog)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=cls, prog=p.prog)
 
     c = sub.add_parser("check", help="report workspace problems in every Cargo.toml under PATH")
     c.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: the current directory)")
@@ -73,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["lens"]:  # run as `cargo lens …`: cargo passes the subcommand name first
         argv = argv[1:]
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _quick_metadata_args(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
     if args.command in ("check", "workspaces", "metadata", "explain"):
         # One short analysis: the manifests it parses stay alive to the end and are not garbage,
@@ -99,8 +115,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
-    parser.print_help(sys.stderr)
+    build_parser().print_help(sys.stderr)
     return EXIT_USAGE
+
+
+class _MetadataArgs:
+    command = "metadata"
+
+    def __init__(self, manifest: str | None):
+        self.manifest = manifest
+
+
+def _quick_metadata_args(argv: list[str]):
+    """`metadata [MANIFEST]` without argparse (~2 ms of imports it and gettext cost): this
+    command is meant to be as quick as `cargo metadata`. Anything else (options, `--help`,
+    extra arguments) goes through the parser as before; None then."""
+    if argv[:1] != ["metadata"] or len(argv) > 2 or any(a.startswith("-") for a in argv[1:]):
+        return None
+    return _MetadataArgs(argv[1] if len(argv) == 2 else None)
 
 
 def _exit(code: int, as_program: bool) -> int:
@@ -245,8 +277,6 @@ def cmd_workspaces(args) -> int:
 
 def cmd_metadata(args) -> int:
     """JSON: the workspace root, members and default members cargo would report, or its error."""
-    import json
-
     from .engine.fs import FileSystem
     from .engine.workspace import Context, analyze
 
@@ -265,8 +295,31 @@ def cmd_metadata(args) -> int:
             "members": sorted(real),
             "default_members": sorted(m for m in res.default_members if not res.packages[m].is_virtual),
         }
-    print(json.dumps(out, indent=2))
+    print(_json_text(out))
     return EXIT_FINDINGS if res.error is not None else EXIT_OK
+
+
+def _json_text(obj: dict) -> str:
+    """`json.dumps(obj, indent=2)` for a dict of strings, None and lists of strings, without
+    importing json unless a string needs escaping."""
+
+    def string(v: str | None) -> str:
+        if v is None:
+            return "null"
+        if v.isascii() and v.isprintable() and '"' not in v and "\\" not in v:
+            return '"' + v + '"'
+        import json
+
+        return json.dumps(v)
+
+    lines = []
+    for key, value in obj.items():
+        if isinstance(value, list):
+            text = "[\n" + ",\n".join("    " + string(x) for x in value) + "\n  ]" if value else "[]"
+        else:
+            text = string(value)
+        lines.append(f"  {string(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
 
 
 # -- explain -------------------------------------------------------------------------------------
