@@ -709,9 +709,11 @@ class Session:
                     memo = found[3]
                     self.ctx._bodies[key] = memo
             if memo is not None:
+                # Shared, not copied (a workspace's N sessions would copy N lists of N): only
+                # the computing path below mutates a result's collections.
                 members, defaults, reasons, explicit, packages, ws_roots, error = memo
-                res.members, res.reasons, res.explicit = list(members), dict(reasons), set(explicit)
-                res.default_members = list(defaults) if defaults is not None else self._default_for_non_root()
+                res.members, res.reasons, res.explicit = members, reasons, explicit
+                res.default_members = defaults if defaults is not None else self._default_for_non_root()
                 self.packages.update(packages)
                 self.ws_roots.update(ws_roots)
                 if error is not None:
@@ -733,7 +735,7 @@ class Session:
         if key is not None and not (error is not None and error.code == "pointer-not-a-root"):
             defaults = list(res.default_members) if self.current == root else None
             memo = (
-                tuple(res.members), defaults, dict(res.reasons), frozenset(res.explicit),
+                list(res.members), defaults, dict(res.reasons), set(res.explicit),
                 dict(self.packages), dict(self.ws_roots), error,
             )
             self.ctx._bodies[key] = memo
@@ -746,7 +748,7 @@ class Session:
 
     def _default_for_non_root(self) -> list[str]:
         if self.load(self.current).is_virtual:
-            return list(self.result.members)
+            return self.result.members
         return [self.current]
 
     def _workspace_config(self) -> RootConfig | None:
