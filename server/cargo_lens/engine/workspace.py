@@ -855,7 +855,10 @@ class Session:
         pkg = self.load(manifest_path)
         if pkg.is_virtual:
             return
+        reasons = res.reasons
         for decl, dep_manifest in pkg.deps:
+            if dep_manifest in reasons:  # (normalised) already a member: the call would return
+                continue
             try:
                 self._find_path_deps(dep_manifest, root_manifest, True, Reason("path-dep", via=manifest_path, dep=decl))
             except CargoFailure as err:
