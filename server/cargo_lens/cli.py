@@ -284,7 +284,7 @@ def cmd_metadata(args) -> int:
     if target is None:
         print("cargo-lens: error: no Cargo.toml here or in any parent directory", file=sys.stderr)
         return EXIT_USAGE
-    res = analyze(Context(FileSystem()), os.path.abspath(target))
+    res = analyze(Context(FileSystem(), plain=True), os.path.abspath(target))  # no positions shown
     if res.error is not None:
         out = {"manifest": res.current, "error": res.error.first_line, "error_cause": res.error.innermost}
     else:

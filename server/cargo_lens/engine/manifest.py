@@ -155,19 +155,26 @@ def _is_bare(key: str) -> bool:
     return bool(key) and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
 
 
-def read(path: str, fs: FileSystem) -> Manifest:
-    """Read and digest one manifest. Never raises."""
+def read(path: str, fs: FileSystem, *, plain: bool = False) -> Manifest:
+    """Read and digest one manifest. Never raises. See `from_text` for ``plain``."""
     path = normalize(path)
     mdir = posixpath.dirname(path)
     try:
         text = fs.read_text(path)
     except FsError as err:
         return Manifest(path, mdir, None, read_error=str(err))
-    return from_text(path, text)
+    return from_text(path, text, plain=plain)
 
 
-def from_text(path: str, text: str) -> Manifest:
+def from_text(path: str, text: str, *, plain: bool = False) -> Manifest:
+    """``plain``: when the text is of the usual shape (`toml_doc.parse_plain`), read it without
+    source positions: ``doc`` is None and the workspace entries carry no items. The facts are
+    the same; only a caller that never shows a position may ask for it."""
     path = normalize(path)
+    if plain:
+        data = toml_doc.parse_plain(text)
+        if data is not None:
+            return _from_plain(path, text, data)
     m = Manifest(path, posixpath.dirname(path), text)
     doc = toml_doc.parse(text)
     m.doc = doc
@@ -202,6 +209,82 @@ def from_text(path: str, text: str) -> Manifest:
     if any(d.inherited for d in m.deps):
         m.inherits = True
     return m
+
+
+def _from_plain(path: str, text: str, data: dict) -> Manifest:
+    """`from_text` over plain values (no document, no items): the same facts."""
+    m = Manifest(path, posixpath.dirname(path), text)
+    m.data = data
+    pkg = data.get("package")
+    if pkg is None:
+        pkg = data.get("project")
+    m.has_package = isinstance(pkg, dict)
+    if m.has_package:
+        name = pkg.get("name")
+        if isinstance(name, str):
+            m.name = name
+        ws_ptr = pkg.get("workspace")
+        if isinstance(ws_ptr, str):
+            m.pointer = ws_ptr
+        m.inherits = any(isinstance(v, dict) and v.get("workspace") is True for v in pkg.values())
+    ws = data.get("workspace")
+    if isinstance(ws, dict):
+        m.workspace = WorkspaceDecl(
+            members=_plain_string_list(ws.get("members")),
+            exclude=_plain_string_list(ws.get("exclude")) or [],
+            default_members=_plain_string_list(ws.get("default-members")),
+            table=None,  # type: ignore[arg-type]
+        )
+    lints = data.get("lints")
+    if isinstance(lints, dict) and lints.get("workspace") is True:
+        m.inherits = True
+    m.deps = list(_plain_dependencies(data))
+    if not m.inherits and any(d.inherited for d in m.deps):
+        m.inherits = True
+    return m
+
+
+def _plain_string_list(value: Any) -> list[tuple[str, Item]] | None:
+    if not isinstance(value, list):
+        return None
+    return [(v, None) for v in value if isinstance(v, str)]  # type: ignore[misc]
+
+
+def _plain_table_of(parent: dict, names: tuple[str, ...]) -> tuple[str, dict] | None:
+    for n in names:
+        t = parent.get(n)
+        if isinstance(t, dict):
+            return n, t
+    return None
+
+
+def _plain_dependencies(data: dict):
+    for kind, names in DEP_KINDS:
+        found = _plain_table_of(data, names)
+        if found:
+            yield from _plain_entries(found[1], kind, (found[0],), None)
+    targets = data.get("target")
+    if isinstance(targets, dict):
+        for platform in sorted(targets):
+            ptable = targets[platform]
+            if not isinstance(ptable, dict):
+                continue
+            for kind, names in TARGET_DEP_KINDS:
+                found = _plain_table_of(ptable, names)
+                if found:
+                    yield from _plain_entries(found[1], kind, ("target", platform, found[0]), platform)
+
+
+def _plain_entries(table: dict, kind: str, table_path: tuple, platform: str | None):
+    for key in sorted(table):
+        spec = table[key]
+        if isinstance(spec, dict):
+            p = spec.get("path")
+            pk = spec.get("package")
+            yield DependencyDecl(key, pk if isinstance(pk, str) else key, kind, table_path, platform,
+                                 p if isinstance(p, str) else None, spec.get("workspace") is True, "git" in spec)
+        else:
+            yield DependencyDecl(key, key, kind, table_path, platform, None, False, False)
 
 
 def _is_true(item: Any) -> bool:

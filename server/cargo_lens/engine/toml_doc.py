@@ -2048,3 +2048,248 @@ class _Exact:
 
 
 _NO_VALUE = object()
+
+
+# -- plain values, no positions ------------------------------------------------------------------
+
+# `[[name]]` headers the plain reader takes (a manifest's targets); any other is left to `parse`.
+_PLAIN_ARRAYS_OF_TABLES = frozenset(("bin", "example", "test", "bench"))
+
+
+def parse_plain(text: str) -> dict | None:
+    """The document as plain values (what ``parse(text).to_python()`` gives), or None.
+
+    For answers that need no positions (`cargo-lens metadata`). Reads only valid TOML of the
+    usual shape -- bare keys, one-line statements of plain strings, booleans, integers, arrays
+    of plain strings and one-line inline tables of those, tables that are opened once -- and
+    returns None, without reporting anything, at the first thing outside that subset (escapes,
+    CR, floats, dates, comments inside values, a table extended in a way the TOML rules might
+    refuse, any error). Then use ``parse``, which decides everything, errors included.
+    """
+    if "\r" in text or text.startswith("\ufeff"):
+        return None
+    try:
+        return _Plain(text).run()
+    except _Slow:
+        return None
+
+
+class _Plain:
+    def __init__(self, text: str):
+        self.text = text
+        self.n = len(text)
+        self.root: dict = {}
+        # How each table came to be (by id; they all live as long as the reader): "root",
+        # "header", "implicit" (a header's parent), "dotted", "inline", "element" (of [[x]]);
+        # "array" for the list of an array of tables.
+        self.kinds: dict[int, str] = {id(self.root): "root"}
+
+    def run(self) -> dict:
+        text, n, kinds = self.text, self.n, self.kinds
+        eol, ws = _EOL.match, _WS.match
+        dotted, keystr = _DOTTED_BOOL_LINE.match, _KEY_STRING_LINE.match
+        cur = self.root
+        pos = 0
+        while pos < n:
+            m = eol(text, pos)
+            if m is not None:  # a blank or comment-only line
+                pos = m.end()
+                continue
+            start = ws(text, pos).end()
+            if text[start] == "[":
+                pos, cur = self._header(start)
+                continue
+            m = dotted(text, start)
+            if m is not None:  # `name.workspace = true`
+                first, second = m.group(1), m.group(2)
+                table = cur.get(first)
+                if table is None:
+                    table = cur[first] = {}
+                    kinds[id(table)] = "dotted"
+                elif type(table) is not dict or kinds.get(id(table)) != "dotted" or second in table:
+                    raise _Slow
+                table[second] = m.group(3) == "true"
+                pos = m.end()
+                continue
+            m = keystr(text, start)
+            if m is not None:  # `name = "text"`
+                name = m.group(1)
+                if name in cur:
+                    raise _Slow
+                cur[name] = m.group(2)
+                pos = m.end()
+                continue
+            keys, p = self._key(start)
+            if p >= n or text[p] != "=":
+                raise _Slow
+            value, p = self._value(ws(text, p + 1).end(), 1)
+            m = eol(text, p)
+            if m is None:
+                raise _Slow
+            table = cur
+            for k in keys[:-1]:
+                sub = table.get(k)
+                if sub is None:
+                    sub = table[k] = {}
+                    kinds[id(sub)] = "dotted"
+                elif type(sub) is not dict or kinds.get(id(sub)) != "dotted":
+                    raise _Slow
+                table = sub
+            if keys[-1] in table:
+                raise _Slow
+            table[keys[-1]] = value
+            pos = m.end()
+        return self.root
+
+    def _key(self, p: int) -> tuple[list[str], int]:
+        text, n, ws = self.text, self.n, _WS.match
+        keys = []
+        while True:
+            c = text[p] if p < n else ""
+            if c == '"':
+                m = _SIMPLE_BASIC.match(text, p)
+                if m is None or text.startswith('"""', p):
+                    raise _Slow
+                keys.append(m.group(1))
+            elif c == "'":
+                m = _SIMPLE_LITERAL.match(text, p)
+                if m is None or text.startswith("'''", p):
+                    raise _Slow
+                keys.append(m.group(1))
+            else:
+                m = _BARE_KEY.match(text, p)
+                if m is None:
+                    raise _Slow
+                keys.append(m.group())
+            p = ws(text, m.end()).end()
+            if p < n and text[p] == ".":
+                p = ws(text, p + 1).end()
+                continue
+            if len(keys) > MAX_DEPTH:
+                raise _Slow
+            return keys, p
+
+    def _header(self, start: int) -> tuple[int, dict]:
+        text, kinds = self.text, self.kinds
+        is_array = text.startswith("[[", start)
+        keys, p = self._key(_WS.match(text, start + (2 if is_array else 1)).end())
+        close = "]]" if is_array else "]"
+        if not text.startswith(close, p):
+            raise _Slow
+        m = _EOL.match(text, p + len(close))
+        if m is None:
+            raise _Slow
+        table = self.root
+        for k in keys[:-1]:
+            sub = table.get(k)
+            if sub is None:
+                sub = table[k] = {}
+                kinds[id(sub)] = "implicit"
+            elif type(sub) is not dict or kinds.get(id(sub)) not in ("implicit", "header"):
+                raise _Slow
+            table = sub
+        name = keys[-1]
+        existing = table.get(name)
+        if is_array:
+            if len(keys) != 1 or name not in _PLAIN_ARRAYS_OF_TABLES:
+                raise _Slow
+            if existing is None:
+                existing = table[name] = []
+                kinds[id(existing)] = "array"
+            elif kinds.get(id(existing)) != "array":
+                raise _Slow
+            new: dict = {}
+            kinds[id(new)] = "element"
+            existing.append(new)
+            return m.end(), new
+        if existing is None:
+            new = table[name] = {}
+            kinds[id(new)] = "header"
+            return m.end(), new
+        if type(existing) is dict and kinds.get(id(existing)) == "implicit":
+            kinds[id(existing)] = "header"
+            return m.end(), existing
+        raise _Slow
+
+    def _value(self, p: int, depth: int):
+        text, n = self.text, self.n
+        if p >= n:
+            raise _Slow
+        c = text[p]
+        if c == '"':
+            m = _SIMPLE_BASIC.match(text, p)
+            if m is None or text.startswith('"""', p):
+                raise _Slow
+            return m.group(1), m.end()
+        if c == "'":
+            m = _SIMPLE_LITERAL.match(text, p)
+            if m is None or text.startswith("'''", p):
+                raise _Slow
+            return m.group(1), m.end()
+        if c == "[":
+            m = _STRING_ARRAY.match(text, p)
+            if m is not None:
+                e = m.end()
+                return [s.group(1) for s in _SIMPLE_BASIC.finditer(text, p, e)], e
+            return self._array(p, depth)
+        if c == "{":
+            return self._inline(p, depth)
+        if c == "t" and text.startswith("true", p) and (p + 4 == n or text[p + 4] in " \t\n#,]}"):
+            return True, p + 4
+        if c == "f" and text.startswith("false", p) and (p + 5 == n or text[p + 5] in " \t\n#,]}"):
+            return False, p + 5
+        m = _PLAIN_INT.match(text, p)
+        if m is None:
+            raise _Slow
+        return int(m.group()), m.end()
+
+    def _array(self, p: int, depth: int) -> tuple[list, int]:
+        """An array over any lines, with comments between its values."""
+        if depth > MAX_DEPTH:
+            raise _Slow
+        text, n, wcn = self.text, self.n, _WCN.match
+        items: list = []
+        p = wcn(text, p + 1).end()
+        if p < n and text[p] == "]":
+            return items, p + 1
+        while True:
+            value, p = self._value(p, depth + 1)
+            items.append(value)
+            p = wcn(text, p).end()
+            c = text[p] if p < n else ""
+            if c == ",":
+                p = wcn(text, p + 1).end()
+                if p < n and text[p] == "]":
+                    return items, p + 1
+            elif c == "]":
+                return items, p + 1
+            else:
+                raise _Slow
+
+    def _inline(self, p: int, depth: int) -> tuple[dict, int]:
+        """A one-line inline table without dotted keys or a trailing comma."""
+        if depth > MAX_DEPTH:
+            raise _Slow
+        text, ws = self.text, _WS.match
+        table: dict = {}
+        self.kinds[id(table)] = "inline"
+        p = ws(text, p + 1).end()
+        if text.startswith("}", p):
+            return table, p + 1
+        while True:
+            m = _KEY_EQ.match(text, p)
+            if m is None:
+                raise _Slow
+            name = m.group(1)
+            if name in table:
+                raise _Slow
+            table[name], p = self._value(m.end(), depth + 1)
+            m = _SEP.match(text, p)
+            if m is None:
+                raise _Slow
+            p = m.end()
+            if m.group(1) == "}":
+                return table, p
+            p = ws(text, p).end()
+            if text.startswith("}", p):  # a trailing comma (TOML 1.1): left to `parse`
+                raise _Slow

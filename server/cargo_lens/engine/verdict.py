@@ -65,7 +65,7 @@ def manifest_verdict(root_dir: str, manifest: str, *, ctx: Context | None = None
     """The verdict for one manifest (path relative to ``root_dir``)."""
     rel = _Rel(root_dir)
     if ctx is None:
-        ctx = Context(FileSystem(boundary=rel.root))
+        ctx = Context(FileSystem(boundary=rel.root), plain=True)  # a verdict shows no positions
     res = analyze(ctx, posixpath.join(rel.root, manifest))
     return _result_dict(res, rel)
 
@@ -73,7 +73,7 @@ def manifest_verdict(root_dir: str, manifest: str, *, ctx: Context | None = None
 def workspaces_verdict(root_dir: str, *, ctx: Context | None = None) -> dict:
     rel = _Rel(root_dir)
     if ctx is None:
-        ctx = Context(FileSystem(boundary=rel.root))
+        ctx = Context(FileSystem(boundary=rel.root), plain=True)  # a verdict shows no positions
     roots: dict[str, dict] = {}
     packages: dict[str, dict] = {}
     for path in find_manifests(rel.root):

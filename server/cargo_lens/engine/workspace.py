@@ -203,9 +203,13 @@ class Reason(Record):
 class Context:
     """Everything that is the same for every cargo invocation over one view of the files."""
 
-    def __init__(self, fs: FileSystem, env: dict[str, str] | None = None, shared: "SharedCache | None" = None):
+    def __init__(self, fs: FileSystem, env: dict[str, str] | None = None, shared: "SharedCache | None" = None,
+                 *, plain: bool = False):
         self.fs = fs
         self.shared = shared
+        # Manifests without source positions (`manifest.read(plain=True)`): for one-shot
+        # verdicts (`cargo-lens metadata`) that never show where a problem is.
+        self.plain = plain
         self.env = dict(os.environ if env is None else env)
         self._manifests: dict[str, Manifest] = {}
         self._problems: dict[tuple, list] = {}
@@ -225,7 +229,7 @@ class Context:
         path = normalize(path)
         m = self._manifests.get(path)
         if m is None:
-            m = self.shared.read(path, self.fs) if self.shared is not None else manifest_mod.read(path, self.fs)
+            m = self.shared.read(path, self.fs) if self.shared is not None else manifest_mod.read(path, self.fs, plain=self.plain)
             self._manifests[path] = m
         if self._recording is not None:
             self._recording.append((path, m))
