@@ -1184,13 +1184,16 @@ class _SharedDep:
     `[workspace.dependencies.name]`, so are `dep_checks`' verdict (given the registries) and
     the source key. Computed by the first member that needs them, reused by the others."""
 
-    __slots__ = ("wd", "merged", "clean", "source", "plain")
+    __slots__ = ("wd", "merged", "clean", "source", "plain", "deps")
 
     def __init__(self, wd: Any, merged: dict):
         self.wd = wd  # the root's entry the merge was made from (identity checked on reuse)
         self.merged = merged
         # Nothing for stage 6 to look at (`default_features`, `base`): the fast lane applies.
         self.plain = "default_features" not in merged and not isinstance(merged.get("base"), str)
+        # The _Dep of each dependency table it was met in: members write it in the same few
+        # tables, and a _Dep is never changed once made, so one object serves them all.
+        self.deps: dict[tuple, _Dep] = {}
         self.clean: frozenset[str] | None = None  # registries under which dep_checks found nothing
         self.source: Any = _UNKNOWN  # _source_key's answer, once computed
 
@@ -1205,6 +1208,25 @@ def _shared_deps(wdeps: dict, root_dir: str) -> dict:
     if slot[0] is not wdeps or slot[1] != root_dir:
         slot[0], slot[1], slot[2] = wdeps, root_dir, {}
     return slot[2]
+
+
+# `[target.<key>]` keys that cargo-platform certainly accepts: a target name, or `cfg(...)` of
+# plain identifiers and `name = "value"` pairs under at most two levels of all/any/not. Others
+# go to the cfg module's parser (which decides errors). Compiled on first use.
+_PLAIN_PLATFORM = None
+
+
+def _plain_platform():
+    global _PLAIN_PLATFORM
+    if _PLAIN_PLATFORM is None:
+        ident = r'(?!(?:true|false|all|any|not)(?![A-Za-z0-9_]))[A-Za-z_][A-Za-z0-9_]*'
+        leaf = ident + r'(?: *= *"[^"]*")?'
+
+        def level(inner: str) -> str:
+            return rf"(?:(?:all|any) *\( *{inner}(?: *, *{inner})* *\)|not *\( *{inner} *\)|{inner})"
+
+        _PLAIN_PLATFORM = re.compile(r"cfg\( *" + level(level(leaf)) + r" *\)|[A-Za-z0-9_.-]*").fullmatch
+    return _PLAIN_PLATFORM
 
 
 def _features_clean(merged: dict) -> bool:
@@ -1540,7 +1562,10 @@ class _Checker:
                     if lane:
                         sd = lane[2].get(name)
                         if sd is not None and sd.plain and sd.wd is lane[0].get(name, _UNKNOWN):
-                            deps.append(_Dep(kp, name, sd.merged, kind, lane[1], True, sd))
+                            dep = sd.deps.get(kp)
+                            if dep is None:
+                                dep = sd.deps[kp] = _Dep(kp, name, sd.merged, kind, lane[1], True, sd)
+                            deps.append(dep)
                             continue
                 if isinstance(spec, _DATETIME):
                     spec = {}
@@ -1727,11 +1752,15 @@ class _Checker:
         targets = self.data.get("target")
         if not isinstance(targets, dict) or self.broken(("target",)):
             return
+        plain = _plain_platform()
+        keys = [k for k in sorted(targets) if not plain(k)]
+        if not keys:  # (then the cfg module, ~1.5 ms to import, is not needed)
+            return
         try:
             from .cfg import PlatformError, parse_platform
         except ImportError:  # pragma: no cover - the cfg module is another engineer's
             return
-        for key in sorted(targets):
+        for key in keys:
             try:
                 parse_platform(key)
             except PlatformError as err:

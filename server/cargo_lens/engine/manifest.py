@@ -275,16 +275,35 @@ def _plain_dependencies(data: dict):
                     yield from _plain_entries(found[1], kind, ("target", platform, found[0]), platform)
 
 
+# A DependencyDecl is never changed once made: the same plain entry (`name.workspace = true`, a
+# version string) written by many members of a workspace is one object.
+_PLAIN_DECLS: dict[tuple, DependencyDecl] = {}
+
+
 def _plain_entries(table: dict, kind: str, table_path: tuple, platform: str | None):
+    shared = _PLAIN_DECLS
+    if len(shared) > 65536:
+        shared.clear()
     for key in sorted(table):
         spec = table[key]
         if isinstance(spec, dict):
+            if len(spec) == 1 and spec.get("workspace") is True:
+                k = (key, kind, table_path, True)
+                decl = shared.get(k)
+                if decl is None:
+                    decl = shared[k] = DependencyDecl(key, key, kind, table_path, platform, None, True, False)
+                yield decl
+                continue
             p = spec.get("path")
             pk = spec.get("package")
             yield DependencyDecl(key, pk if isinstance(pk, str) else key, kind, table_path, platform,
                                  p if isinstance(p, str) else None, spec.get("workspace") is True, "git" in spec)
         else:
-            yield DependencyDecl(key, key, kind, table_path, platform, None, False, False)
+            k = (key, kind, table_path, False)
+            decl = shared.get(k)
+            if decl is None:
+                decl = shared[k] = DependencyDecl(key, key, kind, table_path, platform, None, False, False)
+            yield decl
 
 
 def _is_true(item: Any) -> bool:

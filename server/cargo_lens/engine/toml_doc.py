@@ -2052,6 +2052,10 @@ _NO_VALUE = object()
 
 # -- plain values, no positions ------------------------------------------------------------------
 
+# Consecutive lines that are exactly `name.workspace = true` (most of a member's dependencies).
+_WS_TRUE_RUN = re.compile(r"(?:[A-Za-z0-9_-]+\.workspace = true\n)+")
+_WS_TRUE_NAME = re.compile(r"([A-Za-z0-9_-]+)\.workspace = true\n")
+
 # `[[name]]` headers the plain reader takes (a manifest's targets); any other is left to `parse`.
 _PLAIN_ARRAYS_OF_TABLES = frozenset(("bin", "example", "test", "bench"))
 
@@ -2088,16 +2092,38 @@ class _Plain:
         text, n, kinds = self.text, self.n, self.kinds
         eol, ws = _EOL.match, _WS.match
         dotted, keystr = _DOTTED_BOOL_LINE.match, _KEY_STRING_LINE.match
+        run_of_ws_true, ws_true_name = _WS_TRUE_RUN.match, _WS_TRUE_NAME.findall
         cur = self.root
         pos = 0
         while pos < n:
-            m = eol(text, pos)
-            if m is not None:  # a blank or comment-only line
-                pos = m.end()
+            c = text[pos]
+            if c == "\n":
+                pos += 1
                 continue
-            start = ws(text, pos).end()
-            if text[start] == "[":
+            if c == "#" or c == " " or c == "\t":
+                m = eol(text, pos)
+                if m is not None:  # a blank or comment-only line
+                    pos = m.end()
+                    continue
+                start = ws(text, pos).end()
+                c = text[start]
+            else:
+                start = pos
+            if c == "[":
                 pos, cur = self._header(start)
+                continue
+            m = run_of_ws_true(text, start)
+            if m is not None:  # lines of exactly `name.workspace = true`, at once
+                for name in ws_true_name(m.group()):
+                    table = cur.get(name)
+                    if table is None:
+                        table = cur[name] = {"workspace": True}
+                        kinds[id(table)] = "dotted"
+                    elif type(table) is dict and kinds.get(id(table)) == "dotted" and "workspace" not in table:
+                        table["workspace"] = True
+                    else:
+                        raise _Slow
+                pos = m.end()
                 continue
             m = dotted(text, start)
             if m is not None:  # `name.workspace = true`
