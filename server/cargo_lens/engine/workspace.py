@@ -295,6 +295,27 @@ class Context:
             self._registries[manifest_dir] = r
         return r
 
+    def load_problems(self, path: str) -> list:
+        """Every load problem of one manifest, as a cargo run with it as the current manifest
+        meets them (``Session.problems``), remembered across runs while every manifest it
+        read (the file, the ancestors it inherits through) is unchanged: resolving the
+        inheritance source walks up the directories, for each file on each keystroke."""
+        shared = self.shared
+        if shared is None or self._recording is not None:
+            return Session(self, path).problems(path)
+        overlay = frozenset(self.fs.overlay_paths())
+        memo = shared.problem_lists.get(path)
+        if memo is not None and memo[0] == shared.generation and memo[1] == overlay and self.still_valid(memo[2]):
+            return memo[3]
+        reads: list = []
+        self._recording = reads
+        try:
+            found = Session(self, path).problems(path)
+        finally:
+            self._recording = None
+        shared.problem_lists[path] = (shared.generation, overlay, tuple(reads), found)
+        return found
+
     def problems(self, m: Manifest, lookup, lookup_key) -> list:
         """`load_errors.check_manifest`, cached per (manifest, inheritance source)."""
         from . import load_errors
@@ -326,6 +347,7 @@ class SharedCache:
         self.expansions: dict[tuple, tuple] = {}
         self.prefixes: dict[str, tuple] = {}  # see Session._find_root_memoised
         self.bodies: dict[tuple, tuple] = {}  # see Session._members_and_validation
+        self.problem_lists: dict[str, tuple] = {}  # see Context.load_problems
         self.generation = 0
 
     def read(self, path: str, fs: FileSystem) -> Manifest:

@@ -72,7 +72,7 @@ class CheckContext:
         """Every load problem of one manifest (not only the first, which cargo prints)."""
         found = self._problems.get(path)
         if found is None:  # two rules ask for each file; resolving inheritance walks up dirs
-            found = self._problems[path] = Session(self.ctx, path).problems(path)
+            found = self._problems[path] = self.ctx.load_problems(path)
         return found
 
     def readable(self, path: str) -> bool:
