@@ -1198,35 +1198,80 @@ class _SharedDep:
         self.source: Any = _UNKNOWN  # _source_key's answer, once computed
 
 
-# One slot: the [workspace.dependencies] table (kept alive, so its identity is stable) and root
-# directory last inherited from, with name -> _SharedDep. A workspace's members share one root.
-_shared_slot: list = [None, None, {}]
+# One slot: the [workspace.dependencies] table (kept alive, so its identity is stable; nothing
+# changes it) and root directory last inherited from, with name -> _SharedDep, and per
+# dependency table (key path) name -> the _Dep of a plain `name.workspace = true` written
+# there. A workspace's members share one root.
+_shared_slot: list = [None, None, {}, {}]
 
 
 def _shared_deps(wdeps: dict, root_dir: str) -> dict:
     slot = _shared_slot
     if slot[0] is not wdeps or slot[1] != root_dir:
-        slot[0], slot[1], slot[2] = wdeps, root_dir, {}
+        slot[0], slot[1], slot[2], slot[3] = wdeps, root_dir, {}, {}
     return slot[2]
 
 
+_NO_LANE: dict = {}  # (never written to)
+
+
 # `[target.<key>]` keys that cargo-platform certainly accepts: a target name, or `cfg(...)` of
-# plain identifiers and `name = "value"` pairs under at most two levels of all/any/not. Others
-# go to the cfg module's parser (which decides errors). Compiled on first use.
-_PLAIN_PLATFORM = None
+# plain identifiers and `name = "value"` pairs under at most two levels of all/any/not. Any
+# other key goes to the cfg module's parser, which decides (and words) errors.
+_TARGET_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-"
+_CFG_WORDS = frozenset(("true", "false", "all", "any", "not"))
 
 
-def _plain_platform():
-    global _PLAIN_PLATFORM
-    if _PLAIN_PLATFORM is None:
-        ident = r'(?!(?:true|false|all|any|not)(?![A-Za-z0-9_]))[A-Za-z_][A-Za-z0-9_]*'
-        leaf = ident + r'(?: *= *"[^"]*")?'
+def _plain_platform(key: str) -> bool:
+    if not key.startswith("cfg("):
+        return not key.strip(_TARGET_NAME_CHARS)
+    return key.endswith(")") and _plain_cfg(key[4:-1], 0)
 
-        def level(inner: str) -> str:
-            return rf"(?:(?:all|any) *\( *{inner}(?: *, *{inner})* *\)|not *\( *{inner} *\)|{inner})"
 
-        _PLAIN_PLATFORM = re.compile(r"cfg\( *" + level(level(leaf)) + r" *\)|[A-Za-z0-9_.-]*").fullmatch
-    return _PLAIN_PLATFORM
+def _plain_cfg(s: str, depth: int) -> bool:
+    s = s.strip(" ")
+    if s[:3] in ("all", "any", "not"):
+        rest = s[3:].lstrip(" ")
+        if rest.startswith("("):
+            if depth >= 2 or not rest.endswith(")"):
+                return False
+            parts = _split_cfg_list(rest[1:-1])
+            if not parts or (s[:3] == "not" and len(parts) != 1):
+                return False
+            return all(_plain_cfg(part, depth + 1) for part in parts)
+    name, eq, value = s.partition("=")
+    name = name.rstrip(" ")
+    if not (name.isascii() and (name[:1].isalpha() or name[:1] == "_") and name.replace("_", "a").isalnum()):
+        return False
+    if name in _CFG_WORDS:
+        return False
+    if not eq:
+        return True
+    value = value.strip(" ")
+    return len(value) >= 2 and value[0] == '"' and value[-1] == '"' and '"' not in value[1:-1]
+
+
+def _split_cfg_list(body: str) -> list[str] | None:
+    """``body`` split at its top-level commas; None when a quote or parenthesis is unbalanced."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, ch in enumerate(body):
+        if quoted:
+            quoted = ch != '"'
+        elif ch == '"':
+            quoted = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == "," and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+    if quoted or depth:
+        return None
+    parts.append(body[start:])
+    return parts
 
 
 def _features_clean(merged: dict) -> bool:
@@ -1524,7 +1569,7 @@ class _Checker:
         root = self.ws_root_dir()
         if root is None:
             return ()
-        return (wdeps, root, _shared_deps(wdeps, root))
+        return (wdeps, root, _shared_deps(wdeps, root), _shared_slot[3])
 
     def stage6(self, ed: int, pkg_name: str | None) -> list[_Dep]:
         deps: list[_Dep] = []
@@ -1551,20 +1596,28 @@ class _Checker:
             if not isinstance(table, dict) or self.broken(kp):
                 continue
             any_broken = bool(self.schema.broken)
+            known: dict | None = None  # name -> _Dep of `name.workspace = true` in this table
             for name in sorted(table):
                 spec = table[name]
                 if any_broken and self.broken(kp + (name,)):
                     continue
                 if type(spec) is dict and len(spec) == 1 and spec.get("workspace") is True:
                     # `name.workspace = true` met before in this workspace: reuse what it became.
-                    if lane is None:
-                        lane = self._shared_lane()
+                    if known is None:
+                        if lane is None:
+                            lane = self._shared_lane()
+                        known = lane[3].setdefault(kp, {}) if lane else _NO_LANE
+                    dep = known.get(name)
+                    if dep is not None:
+                        deps.append(dep)
+                        continue
                     if lane:
                         sd = lane[2].get(name)
                         if sd is not None and sd.plain and sd.wd is lane[0].get(name, _UNKNOWN):
                             dep = sd.deps.get(kp)
                             if dep is None:
                                 dep = sd.deps[kp] = _Dep(kp, name, sd.merged, kind, lane[1], True, sd)
+                            known[name] = dep
                             deps.append(dep)
                             continue
                 if isinstance(spec, _DATETIME):
@@ -1752,8 +1805,7 @@ class _Checker:
         targets = self.data.get("target")
         if not isinstance(targets, dict) or self.broken(("target",)):
             return
-        plain = _plain_platform()
-        keys = [k for k in sorted(targets) if not plain(k)]
+        keys = [k for k in sorted(targets) if not _plain_platform(k)]
         if not keys:  # (then the cfg module, ~1.5 ms to import, is not needed)
             return
         try:

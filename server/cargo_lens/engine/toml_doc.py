@@ -2056,6 +2056,30 @@ _NO_VALUE = object()
 _WS_TRUE_RUN = re.compile(r"(?:[A-Za-z0-9_-]+\.workspace = true\n)+")
 _WS_TRUE_NAME = re.compile(r"([A-Za-z0-9_-]+)\.workspace = true\n")
 
+# `name = { key = value, ... }` on one line with values of the usual kinds (booleans, plain
+# strings, arrays of plain strings, integers), and one entry of it (groups: key, boolean,
+# string, array, integer). Compiled when the plain reader first runs.
+_STR_BODY = r'[^"\\\x00-\x08\x0a-\x1f\x7f]*'
+_INLINE_ENTRY_PATTERN = (
+    r'([A-Za-z0-9_-]+)[ \t]*=[ \t]*(?:(true|false)(?![^ \t,}])|"(' + _STR_BODY + r')"'
+    r'|(\[[ \t]*(?:"' + _STR_BODY + r'"[ \t]*,[ \t]*)*(?:"' + _STR_BODY + r'"[ \t]*)?\])'
+    r'|([+-]?(?:0|[1-9][0-9]{0,17}))(?![^ \t,}]))'
+)
+_inline_patterns: tuple | None = None
+
+
+def _inline_line_patterns() -> tuple:
+    global _inline_patterns
+    if _inline_patterns is None:
+        entry = re.sub(r"\((?!\?)", "(?:", _INLINE_ENTRY_PATTERN)
+        line = re.compile(
+            r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*\{[ \t]*(" + entry + r"(?:[ \t]*,[ \t]*" + entry + r")*)?[ \t]*\}"
+            r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\n|\Z)"
+        )
+        _inline_patterns = (line.match, re.compile(_INLINE_ENTRY_PATTERN).finditer)
+    return _inline_patterns
+
+
 # `[[name]]` headers the plain reader takes (a manifest's targets); any other is left to `parse`.
 _PLAIN_ARRAYS_OF_TABLES = frozenset(("bin", "example", "test", "bench"))
 
@@ -2093,6 +2117,8 @@ class _Plain:
         eol, ws = _EOL.match, _WS.match
         dotted, keystr = _DOTTED_BOOL_LINE.match, _KEY_STRING_LINE.match
         run_of_ws_true, ws_true_name = _WS_TRUE_RUN.match, _WS_TRUE_NAME.findall
+        inline_line, inline_entries = _inline_line_patterns()
+        simple_basic = _SIMPLE_BASIC.finditer
         cur = self.root
         pos = 0
         while pos < n:
@@ -2143,6 +2169,29 @@ class _Plain:
                 if name in cur:
                     raise _Slow
                 cur[name] = m.group(2)
+                pos = m.end()
+                continue
+            m = inline_line(text, start)
+            if m is not None:  # `name = { workspace = true, features = ["std"] }`
+                name = m.group(1)
+                if name in cur:
+                    raise _Slow
+                table = {}
+                kinds[id(table)] = "inline"
+                if m.group(2) is not None:
+                    for e in inline_entries(text, m.start(2), m.end(2)):
+                        key, boolean, string, array, integer = e.groups()
+                        if key in table:
+                            raise _Slow
+                        if boolean is not None:
+                            table[key] = boolean == "true"
+                        elif string is not None:
+                            table[key] = string
+                        elif array is not None:
+                            table[key] = [x.group(1) for x in simple_basic(text, e.start(4), e.end(4))]
+                        else:
+                            table[key] = int(integer)
+                cur[name] = table
                 pos = m.end()
                 continue
             keys, p = self._key(start)
