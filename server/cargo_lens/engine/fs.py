@@ -125,7 +125,9 @@ class FileSystem:
         names = self._listing.get(path)
         if names is None:
             found: set[str] = set(self._overlay_children.get(path, ()))
-            if self.inside_boundary(path):
+            # (os.access first: most directories asked about (a package's examples/, benches/,
+            # src/bin/) do not exist, and a failed scandir costs a raised OSError each)
+            if self.inside_boundary(path) and os.access(path, os.F_OK):
                 try:
                     with os.scandir(path) as it:
                         found.update(e.name for e in it)

@@ -28,7 +28,6 @@ we stay silent: a false error is worse than a missing one.
 
 from __future__ import annotations
 
-import math
 import os
 import posixpath
 import re
@@ -212,9 +211,9 @@ def _qchar(ch: str) -> str:
 
 
 def _float_text(x: float) -> str | None:
-    if math.isnan(x):
+    if x != x:  # NaN (math is not imported: a float in a manifest is rare, its import is not free)
         return "NaN"
-    if math.isinf(x):
+    if x in (float("inf"), float("-inf")):
         return "inf" if x > 0 else "-inf"
     text = repr(x)
     if "e" in text or "E" in text:
@@ -1509,9 +1508,9 @@ class _Checker:
         table = self.ws_table()
         if table is None:
             return _UNKNOWN
-        outer = f"error inheriting `{key}` from workspace root manifest's `workspace.package.{key}`"
+        outer = "error inheriting `{0}` from workspace root manifest's `workspace.package.{0}`"  # (formatted when used)
         if isinstance(table, tuple):
-            self.add(4, (outer, *table), kp)
+            self.add(4, (outer.format(key), *table), kp)
             return _UNKNOWN
         pkg = table.get("package")
         v = pkg.get(key) if isinstance(pkg, dict) else None
@@ -1528,7 +1527,7 @@ class _Checker:
                     if self.fs.is_file(root + "/" + name):
                         return name
         if v is None:
-            self.add(4, (outer, f"`workspace.package.{key}` was not defined"), kp)
+            self.add(4, (outer.format(key), f"`workspace.package.{key}` was not defined"), kp)
             return _UNKNOWN
         return v
 
