@@ -711,66 +711,85 @@ class Session:
     def _members_and_validation(self) -> None:
         """`find_members` + `validate` (but the current-manifest check), shared between runs.
 
-        Both depend only on the root, on whether the current manifest is the root, and on which
-        roots this run has already parsed (cargo's ws_roots), so runs that agree on those reach
-        the same members and errors: in a workspace of N packages, `workspaces` would otherwise
-        repeat the same N loads N times.
+        Members and validation depend only on the root and on which roots this run has already
+        parsed (cargo's ws_roots), so runs that agree on those reach the same members and
+        errors: in a workspace of N packages, `workspaces` would otherwise repeat the same N
+        loads N times, and the language server would compute them twice per keystroke (for the
+        root's run and for the members'). Only the default members depend on whether the
+        current manifest is the root; they are worked out per run, at the place in cargo's
+        order where their errors come (expansion before the members, checks after them and
+        before validation).
         """
         res = self.result
         root = res.root_manifest
-        key = None
+        if root is None:
+            self._find_members(None)
+            return
+        cfg = self._workspace_config()
+        default_paths = None
+        if root == self.current and cfg.manifest.workspace.default_members is not None:
+            self.members_paths(cfg, cfg.manifest.workspace.members or [], "members")  # its errors come first
+            default_paths = self.members_paths(cfg, cfg.manifest.workspace.default_members, "default-members")
+        members, reasons, explicit, error, error_in = self._shared_members(root)
+        res.members, res.reasons, res.explicit = members, reasons, explicit
+        if error is not None and error_in == "members":
+            raise error
+        if default_paths is not None:
+            res.default_members = self._checked_defaults(cfg, default_paths)
+        else:  # cargo's `is_virtual` asks about the current manifest, not the root
+            res.default_members = self._default_for_non_root()
+        if error is not None:
+            raise error
+
+    def _shared_members(self, root: str) -> tuple:
+        """(members, reasons, explicit, error, where the error came from: "members" or
+        "validate"), computed once per (root, ws_roots) in a Context and across runs while
+        every manifest it read is unchanged. The lists are shared, not copied (a workspace's
+        N sessions would copy N lists of N): only this computation mutates them."""
+        key = (root, frozenset(self.ws_roots))
         shared = self.ctx.shared
-        if root is not None:
-            key = (root, self.current == root, frozenset(self.ws_roots))
-            memo = self.ctx._bodies.get(key)
-            if memo is None and shared is not None:
-                # Across runs too, as long as every manifest it read is unchanged.
-                found = shared.bodies.get(key)
-                if (
-                    found is not None
-                    and found[0] == shared.generation
-                    and found[1] == frozenset(self.ctx.fs.overlay_paths())
-                    and self.ctx.still_valid(found[2])
-                ):
-                    memo = found[3]
-                    self.ctx._bodies[key] = memo
-            if memo is not None:
-                # Shared, not copied (a workspace's N sessions would copy N lists of N): only
-                # the computing path below mutates a result's collections.
-                members, defaults, reasons, explicit, packages, ws_roots, error = memo
-                res.members, res.reasons, res.explicit = members, reasons, explicit
-                res.default_members = defaults if defaults is not None else self._default_for_non_root()
-                self.packages.update(packages)
-                self.ws_roots.update(ws_roots)
-                if error is not None:
-                    raise error
-                return
-        error = None
+        memo = self.ctx._bodies.get(key)
+        if memo is None and shared is not None:
+            found = shared.bodies.get(key)
+            if (
+                found is not None
+                and found[0] == shared.generation
+                and found[1] == frozenset(self.ctx.fs.overlay_paths())
+                and self.ctx.still_valid(found[2])
+            ):
+                memo = found[3]
+                self.ctx._bodies[key] = memo
+        if memo is not None:
+            members, reasons, explicit, packages, ws_roots, error, error_in = memo
+            self.packages.update(packages)
+            self.ws_roots.update(ws_roots)
+            return members, reasons, explicit, error, error_in
+        res = self.result
+        error, error_in = None, None
         reads: list | None = None
-        if shared is not None and key is not None and self.ctx._recording is None:
+        if shared is not None and self.ctx._recording is None:
             reads = []
             self.ctx._recording = reads
         try:
-            self._find_members()
+            error_in = "members"
+            self._find_members(root)
+            error_in = "validate"
             self._validate()
         except CargoFailure as err:
             error = kept(err)
         finally:
             if reads is not None:
                 self.ctx._recording = None
-        if key is not None and not (error is not None and error.code == "pointer-not-a-root"):
-            defaults = list(res.default_members) if self.current == root else None
-            memo = (
-                list(res.members), defaults, dict(res.reasons), set(res.explicit),
-                dict(self.packages), dict(self.ws_roots), error,
-            )
+        if error is None:
+            error_in = None
+        if not (error is not None and error.code == "pointer-not-a-root"):
+            memo = (res.members, res.reasons, res.explicit, dict(self.packages), dict(self.ws_roots), error, error_in)
             self.ctx._bodies[key] = memo
             if reads is not None:
                 # The packages loaded before (the current one, its ancestors) are inputs too.
                 before = tuple((p, pkg.manifest) for p, pkg in self.packages.items())
                 shared.bodies[key] = (shared.generation, frozenset(self.ctx.fs.overlay_paths()), tuple(reads) + before, memo)
-        if error is not None:
-            raise error
+        return res.members, res.reasons, res.explicit, error, error_in
 
     def _default_for_non_root(self) -> list[str]:
         if self.load(self.current).is_virtual:
@@ -815,21 +834,17 @@ class Session:
                     out.append((p, entry if used_glob else None, entry, index))
         return out
 
-    def _find_members(self) -> None:
+    def _find_members(self, root: str | None) -> None:
+        """cargo's `find_members`, but the default members (``_checked_defaults``)."""
         res = self.result
-        cfg = self._workspace_config()
-        if cfg is None:
+        if root is None:
             res.members.append(self.current)
             res.default_members.append(self.current)
             res.reasons[self.current] = Reason("root")
             return
-        root = res.root_manifest
-        ws = cfg.manifest.workspace
-        members_paths = self.members_paths(cfg, ws.members or [], "members")
+        cfg = self._workspace_config()
+        members_paths = self.members_paths(cfg, cfg.manifest.workspace.members or [], "members")
         res.explicit = {normalize(join(p, MANIFEST)) for p, *_ in members_paths} | {root}
-        default_paths = None
-        if root == self.current and ws.default_members is not None:
-            default_paths = self.members_paths(cfg, ws.default_members, "default-members")
         for path, glob_entry, entry, index in members_paths:
             origin = Origin(cfg.manifest.path, ("workspace", "members", index))
             try:
@@ -843,23 +858,28 @@ class Session:
                 wrapped.facts.update(root=root, member_dir=normalize(path), entry=entry, glob=glob_entry is not None)
                 raise wrapped from None
         self._find_path_deps(root, root, False, Reason("root"))
-        if default_paths is not None:
-            for path, glob_entry, entry, index in default_paths:
-                norm = normalize(path)
-                mpath = join(norm, MANIFEST)
-                if mpath not in res.reasons:
-                    excluded = any(normalize(m) == norm for m, *_ in members_paths) and cfg.is_excluded(norm)
-                    if excluded:
-                        continue
-                    via = f" via `{glob_entry}`" if glob_entry else ""
-                    raise CargoFailure(
-                        (f"package `{path}` is listed in default-members{via} but is not a member\nfor workspace at `{root}`.",),
-                        "default-member-not-member",
-                        [Origin(cfg.manifest.path, ("workspace", "default-members", index))],
-                    )
-                res.default_members.append(mpath)
-        else:  # cargo's `is_virtual` asks about the current manifest, not the root
-            res.default_members = self._default_for_non_root()
+
+    def _checked_defaults(self, cfg: RootConfig, default_paths: list) -> list[str]:
+        """`default-members` of the root's own run: each must be a member (or excluded)."""
+        res = self.result
+        root = cfg.manifest.path
+        members_paths = self.members_paths(cfg, cfg.manifest.workspace.members or [], "members")
+        defaults = []
+        for path, glob_entry, entry, index in default_paths:
+            norm = normalize(path)
+            mpath = join(norm, MANIFEST)
+            if mpath not in res.reasons:
+                excluded = any(normalize(m) == norm for m, *_ in members_paths) and cfg.is_excluded(norm)
+                if excluded:
+                    continue
+                via = f" via `{glob_entry}`" if glob_entry else ""
+                raise CargoFailure(
+                    (f"package `{path}` is listed in default-members{via} but is not a member\nfor workspace at `{root}`.",),
+                    "default-member-not-member",
+                    [Origin(cfg.manifest.path, ("workspace", "default-members", index))],
+                )
+            defaults.append(mpath)
+        return defaults
 
     def _find_path_deps(self, manifest_path: str, root_manifest: str, is_path_dep: bool, reason: Reason) -> None:
         res = self.result
