@@ -2076,7 +2076,7 @@ def _inline_line_patterns() -> tuple:
             r"([A-Za-z0-9_-]+)[ \t]*=[ \t]*\{[ \t]*(" + entry + r"(?:[ \t]*,[ \t]*" + entry + r")*)?[ \t]*\}"
             r"[ \t]*(?:#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\n|\Z)"
         )
-        _inline_patterns = (line.match, re.compile(_INLINE_ENTRY_PATTERN).finditer)
+        _inline_patterns = (line.match, re.compile(_INLINE_ENTRY_PATTERN).findall)
     return _inline_patterns
 
 
@@ -2118,7 +2118,7 @@ class _Plain:
         dotted, keystr = _DOTTED_BOOL_LINE.match, _KEY_STRING_LINE.match
         run_of_ws_true, ws_true_name = _WS_TRUE_RUN.match, _WS_TRUE_NAME.findall
         inline_line, inline_entries = _inline_line_patterns()
-        simple_basic = _SIMPLE_BASIC.finditer
+        strings = _SIMPLE_BASIC.findall
         cur = self.root
         pos = 0
         while pos < n:
@@ -2179,18 +2179,19 @@ class _Plain:
                 table = {}
                 kinds[id(table)] = "inline"
                 if m.group(2) is not None:
-                    for e in inline_entries(text, m.start(2), m.end(2)):
-                        key, boolean, string, array, integer = e.groups()
+                    # (findall: "" for a group that did not take part; an empty string's value
+                    # is told apart by the other groups being empty too)
+                    for key, boolean, string, array, integer in inline_entries(text, m.start(2), m.end(2)):
                         if key in table:
                             raise _Slow
-                        if boolean is not None:
+                        if boolean:
                             table[key] = boolean == "true"
-                        elif string is not None:
-                            table[key] = string
-                        elif array is not None:
-                            table[key] = [x.group(1) for x in simple_basic(text, e.start(4), e.end(4))]
-                        else:
+                        elif array:
+                            table[key] = strings(array)
+                        elif integer:
                             table[key] = int(integer)
+                        else:
+                            table[key] = string
                 cur[name] = table
                 pos = m.end()
                 continue
@@ -2305,7 +2306,7 @@ class _Plain:
             m = _STRING_ARRAY.match(text, p)
             if m is not None:
                 e = m.end()
-                return [s.group(1) for s in _SIMPLE_BASIC.finditer(text, p, e)], e
+                return _SIMPLE_BASIC.findall(text, p, e), e
             return self._array(p, depth)
         if c == "{":
             return self._inline(p, depth)
