@@ -1283,6 +1283,11 @@ def _features_clean(merged: dict) -> bool:
     return True
 
 
+# The last lints table verify_lints and _check_cfg_lint found nothing in (kept alive, so its
+# identity is stable): members inheriting `[workspace.lints]` all pass the root's dict.
+_clean_lints: list = [None]
+
+
 def _inherit_dep_outer(name: str) -> str:
     return f"error inheriting `{name}` from workspace root manifest's `workspace.dependencies.{name}`"
 
@@ -1774,9 +1779,14 @@ class _Checker:
             self.dep_checks(dep)
         self._replace_and_patch()
         self._different_sources(gathered)
-        if self.lints is not None:
+        if self.lints is not None and self.lints is not _clean_lints[0]:
+            n = len(self.problems)
             self.verify_lints(7, self.lints, ("lints",))
             self._check_cfg_lint(self.lints)
+            if len(self.problems) == n:
+                # Both depend on the table alone; members inheriting `[workspace.lints]`
+                # share that one (never changed) dict: check it once.
+                _clean_lints[0] = self.lints
         self._publish(resolved)
         self._summary(gathered)
         run = pkg.get("default-run")
@@ -1862,14 +1872,17 @@ class _Checker:
     @staticmethod
     def _gather_order(deps: list[_Dep]) -> list[_Dep]:
         """`to_real_manifest` gathers dependencies, dev-, build-, then per platform normal,
-        build, dev (normalisation visited dev before build)."""
-        top = [d for d in deps if d.table[0] != "target"]
-        rank = {"normal": 0, "dev": 1, "build": 2}
-        top.sort(key=lambda d: rank[d.kind])  # stable: names stay sorted inside a table
-        plat = [d for d in deps if d.table[0] == "target"]
+        build, dev (normalisation visited dev before build).
+
+        ``deps`` is stage6's list: the top-level tables come first, already in the order
+        dependencies, dev-, build- (each sorted by name), and the platforms' after them."""
+        if not deps or deps[-1].table[0] != "target":
+            return deps  # no platform table: nothing to reorder
+        split = next(i for i, d in enumerate(deps) if d.table[0] == "target")
+        plat = deps[split:]
         prank = {"normal": 0, "build": 1, "dev": 2}
-        plat.sort(key=lambda d: (d.table[1], prank[d.kind]))
-        return top + plat
+        plat.sort(key=lambda d: (d.table[1], prank[d.kind]))  # stable: names stay sorted
+        return deps[:split] + plat
 
     def registry_known(self, name: str) -> bool:
         return name == "crates-io" or name in self.registries or _env_key(name) in self._registry_keys
