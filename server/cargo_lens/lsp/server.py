@@ -147,6 +147,9 @@ class CargoLensServer(LanguageServer):
         self._fs_draining = False
         self._startup_settings = None  # the client's settings, as the start-up path read them
         self._last_run = float("inf")  # seconds the last analysis took
+        self._stopping = False  # `shutdown` received: the worker threads are shut down
+        self._indexing = 0  # index_workspace runs under way
+        self._indexed = asyncio.Event()  # set while none is
 
     def adopt(self, handover: Handover) -> None:
         """Take over from the start-up path: its caches, what it sent, the settings it read."""
@@ -206,6 +209,8 @@ class CargoLensServer(LanguageServer):
 
     def request_analysis(self) -> None:
         """Mark the state dirty and make sure one analysis loop runs (bursts coalesce)."""
+        if self._stopping:
+            return  # after `shutdown` the workers are gone; nothing more is reported
         self._dirty = True
         if self._runner is None or self._runner.done():
             self._runner = asyncio.ensure_future(self._analysis_loop())
@@ -217,7 +222,7 @@ class CargoLensServer(LanguageServer):
 
     async def _analysis_loop(self) -> None:
         loop = asyncio.get_running_loop()
-        while self._dirty:
+        while self._dirty and not self._stopping:
             self._dirty = False
             self._generation += 1
             overlay = {d.path: d.text for d in self.docs.all()}
@@ -283,6 +288,8 @@ class CargoLensServer(LanguageServer):
         again. They are applied in the analysis worker, so the disk caches are never changed
         under a running analysis, and a rescan of the folders never blocks the event loop.
         Bursts (a `git checkout`, a build writing thousands of files) are applied in one go."""
+        if self._stopping:
+            return
         with self._fs_lock:
             self._fs_events.extend(events)
             start = not self._fs_draining
@@ -336,6 +343,23 @@ class CargoLensServer(LanguageServer):
         return found
 
     async def index_workspace(self) -> None:
+        self._indexing += 1
+        self._indexed.clear()
+        try:
+            await self._index_workspace()
+        finally:
+            self._indexing -= 1
+            if not self._indexing:
+                self._indexed.set()
+
+    async def wait_for_index(self) -> Snapshot:
+        """The snapshot once the folders' manifests are all analysed (a workspace pull asked
+        right after `initialized` must not get an empty report)."""
+        if self._indexing:
+            await self._indexed.wait()
+        return await self.wait_for_analysis()
+
+    async def _index_workspace(self) -> None:
         token = f"cargo-lens-index-{time.monotonic_ns()}"
         progress = bool(self._cap("window", "work_done_progress", default=False))
         if progress:
@@ -423,10 +447,17 @@ def create_server() -> CargoLensServer:
 
     @ls.feature(lsp.INITIALIZED)
     async def initialized(ls: CargoLensServer, params):
-        init = ls._init_options
-        await ls.load_settings(init.get("cargoLens", init) if isinstance(init, dict) else None)
-        ls.register_watchers()
-        await ls.index_workspace()
+        ls._indexing += 1  # a workspace pull from now on waits for the first index
+        ls._indexed.clear()
+        try:
+            init = ls._init_options
+            await ls.load_settings(init.get("cargoLens", init) if isinstance(init, dict) else None)
+            ls.register_watchers()
+            await ls.index_workspace()
+        finally:
+            ls._indexing -= 1
+            if not ls._indexing:
+                ls._indexed.set()
 
     @ls.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: CargoLensServer, params):
@@ -496,7 +527,7 @@ def create_server() -> CargoLensServer:
 
     @ls.feature(lsp.WORKSPACE_DIAGNOSTIC)
     async def workspace_diagnostic(ls: CargoLensServer, params: lsp.WorkspaceDiagnosticParams):
-        snap = await ls.wait_for_analysis()
+        snap = await ls.wait_for_index()
         # Keyed by path: the client may spell a URI differently from us (and re-encode ours).
         previous = {}
         for p in params.previous_result_ids or []:
@@ -584,6 +615,7 @@ def create_server() -> CargoLensServer:
 
     @ls.feature(lsp.SHUTDOWN)
     def shutdown(ls: CargoLensServer, params):
+        ls._stopping = True
         ls._pool.shutdown(wait=False, cancel_futures=True)
         ls._request_pool.shutdown(wait=False, cancel_futures=True)
 
