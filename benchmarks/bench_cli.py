@@ -65,10 +65,18 @@ TARGET_RATIO = 1.0
 MAX_RATIO = 1.5
 
 
+# CPU time (user + system) of the last timed() child: less disturbed than wall time by other
+# jobs on a shared machine.
+LAST_CPU = {"s": 0.0}
+
+
 def timed(cmd: list[str], cwd: str, env: dict, ok_codes=(0,)) -> tuple[float, int]:
+    before = os.times()
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     dt = time.perf_counter() - t0
+    after = os.times()
+    LAST_CPU["s"] = (after.children_user - before.children_user) + (after.children_system - before.children_system)
     if proc.returncode not in ok_codes:
         raise RuntimeError(f"{' '.join(cmd)} (cwd {cwd}) exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}")
     return dt, proc.returncode
@@ -124,10 +132,13 @@ def bench_repo(name: str, corpus: str, cargo: str, lens: str, reps: int, scratch
     for _, fn in tasks:
         fn()
     times: dict[str, list[float]] = {k: [] for k, _ in tasks}
+    cpu: dict[str, list[float]] = {k: [] for k, _ in tasks if k != "cargo_metadata_all"}
     for rep in range(reps):
         order = tasks if rep % 2 == 0 else list(reversed(tasks))
         for key, fn in order:
             times[key].append(fn())
+            if key in cpu:
+                cpu[key].append(LAST_CPU["s"])
         log(
             f"[{name}] rep {rep + 1}/{reps}: workspaces {fmt_ms(times['lens_workspaces'][-1])} vs cargo×{len(manifests)} "
             f"{fmt_ms(times['cargo_metadata_all'][-1])}; metadata {fmt_ms(times['lens_metadata_root'][-1])} vs cargo "
@@ -141,6 +152,8 @@ def bench_repo(name: str, corpus: str, cargo: str, lens: str, reps: int, scratch
         "cargo_calls_failing": failures["n"],
         "stats": stats,
         "samples": times,
+        "cpu_stats": {k: summary(v) for k, v in cpu.items()},
+        "cpu_samples": cpu,
         "ratios": {
             "workspaces_median": stats["lens_workspaces"]["median"] / stats["cargo_metadata_all"]["median"],
             "workspaces_p95": stats["lens_workspaces"]["p95"] / stats["cargo_metadata_all"]["p95"],
@@ -207,6 +220,10 @@ def render(results: list[dict], info: dict, reps: int) -> str:
         q = r["ratios"]
         out.append(f"{r['repo']}: {r['why_largest']}")
         out.append(f"  workspaces: {verdict(q['workspaces_median'])}; single manifest (metadata): {verdict(q['single_median'])}")
+        c = r["cpu_stats"]
+        ours, theirs = c["lens_metadata_root"]["median"], c["cargo_metadata_root"]["median"]
+        out.append(f"  CPU time (user+sys), median: metadata {fmt_ms(ours)} vs cargo {fmt_ms(theirs)} = {ours / theirs:.2f}×; "
+                   f"explain {fmt_ms(c['lens_explain_root']['median'])}, check {fmt_ms(c['lens_check_root']['median'])}")
         if r["cargo_calls_failing"]:
             out.append(f"  ({r['cargo_calls_failing']} of the cargo calls fail, as in expected.json; they are timed like the others)")
     return "\n".join(out)
