@@ -45,10 +45,14 @@ def manifests_under(paths: list[str], fs: FileSystem) -> list[str]:
     return list(found)
 
 
-def run_checks(ctx: Context, manifests: list[str], options: Options | None = None) -> list[Diagnostic]:
-    """All diagnostics for ``manifests`` and the manifests of their workspaces."""
+def run_checks(ctx: Context, manifests: list[str], options: Options | None = None, *,
+               per_file_only: bool = False) -> list[Diagnostic]:
+    """All diagnostics for ``manifests`` and the manifests of their workspaces. With
+    ``per_file_only`` the rules about one file's own content look at ``manifests`` only (the
+    workspace's verdict is still whole): the language server's first answer, for the open
+    documents, before it analyses everything."""
     options = options or Options()
-    cx = CheckContext(ctx, manifests, host=host_target(options.allow_rustc))
+    cx = CheckContext(ctx, manifests, host=host_target(options.allow_rustc), files_only_asked=per_file_only)
     out: list[Diagnostic] = []
     for mod in MODULES:
         severity = rule_severity(mod.RULE.code, options)

@@ -35,12 +35,14 @@ class Snapshot:
 
 
 def analyse(generation: int, disk: FileSystem, shared: SharedCache, overlay: dict[str, str],
-            versions: dict[str, int | None], manifests: list[str], options: Options) -> Snapshot:
+            versions: dict[str, int | None], manifests: list[str], options: Options,
+            per_file_only: bool = False) -> Snapshot:
     """Every diagnostic of ``manifests`` and their workspaces, grouped per file; each of
-    ``manifests`` gets an entry even when it has nothing to report (so it is cleared)."""
+    ``manifests`` gets an entry even when it has nothing to report (so it is cleared).
+    ``per_file_only``: see analysis.run_checks."""
     ctx = Context(disk.with_overlay(overlay), shared=shared)
     by_file: dict[str, list[Diagnostic]] = {m: [] for m in manifests}
-    for d in run_checks(ctx, manifests, options):
+    for d in run_checks(ctx, manifests, options, per_file_only=per_file_only):
         by_file.setdefault(d.file, []).append(d)
     texts = {f: ctx.manifest(f).text or "" for f in by_file}
     return Snapshot(generation, by_file, texts, versions, ctx)

@@ -83,6 +83,7 @@ class StartUp:
         self.config_pending = False
         self.options: Options | None = None  # known once settings are
         self.snapshot: Snapshot | None = None
+        self.analysed: set[str] = set()  # the manifests the last analysis reported on in full
         self.dirty = False
         self.pulls: list[tuple[Any, dict]] = []  # (id, params) of diagnostic pulls not answered yet
         self.answered: set = set()
@@ -301,13 +302,17 @@ class StartUp:
         if not manifests or len(manifests) > MAX_OPEN or sum(len(d.text) for d in open_docs) > MAX_TEXT:
             return
         started = time.perf_counter()
+        # Whole verdicts, but the per-file rules for the open documents only: what the editor
+        # shows first; the server's index run reports the workspace's other manifests.
         snap = analyse(0, self.h.disk, self.h.shared, {d.path: d.text for d in open_docs},
-                       {d.path: d.version for d in open_docs}, manifests, self.options)
+                       {d.path: d.version for d in open_docs}, manifests, self.options, per_file_only=True)
         self.snapshot = snap
+        self.analysed = set(manifests)
         log.debug("start-up analysis took %.1f ms", (time.perf_counter() - started) * 1000)
         if self._pulls_diagnostics():
             return
-        for path, diags in snap.diagnostics.items():
+        for path in manifests:  # other files' lists are partial until the server's index run
+            diags = snap.diagnostics.get(path, [])
             key = wire.publish_key(diags, snap.texts.get(path))
             version = snap.versions.get(path)
             if self.h.published.get(path) == key and self.h.published_versions.get(path) == version:
@@ -325,11 +330,11 @@ class StartUp:
                 for d in snap.diagnostics.get(path, [])]
 
     def _stale_for(self, params: dict) -> bool:
+        """Whether the last analysis cannot answer a pull for this document (one not open,
+        or not a manifest, is left to the server)."""
         doc = self.docs.get(_uri(params))
         snap = self.snapshot
-        return snap is None or (doc is not None and snap.versions.get(doc.path) != doc.version) or (
-            doc is None and uri_to_path(_uri(params) or "") not in snap.diagnostics
-        )
+        return snap is None or doc is None or doc.path not in self.analysed or snap.versions.get(doc.path) != doc.version
 
     def _answer_pulls(self) -> None:
         snap = self.snapshot

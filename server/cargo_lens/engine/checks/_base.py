@@ -28,6 +28,7 @@ class CheckContext:
     host: object = None  # cfg.TargetCfg
     severity: dict[str, str] = field(default_factory=dict)
     _results: dict[str, WorkspaceResult] = field(default_factory=dict)
+    files_only_asked: bool = False  # files(): the asked manifests only, not their workspaces'
     _files: list[str] | None = None
     _problems: dict[str, list] = field(default_factory=dict)
 
@@ -55,8 +56,9 @@ class CheckContext:
         if self._files is None:
             seen = dict.fromkeys(self.manifests)
             for res in self.results():
-                for p in res.packages:
-                    seen.setdefault(p)
+                if not self.files_only_asked:
+                    for p in res.packages:
+                        seen.setdefault(p)
             self._files = list(seen)
         return self._files
 
