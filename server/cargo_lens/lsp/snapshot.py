@@ -40,12 +40,26 @@ def analyse(generation: int, disk: FileSystem, shared: SharedCache, overlay: dic
     """Every diagnostic of ``manifests`` and their workspaces, grouped per file; each of
     ``manifests`` gets an entry even when it has nothing to report (so it is cleared).
     ``per_file_only``: see analysis.run_checks."""
-    ctx = Context(disk.with_overlay(overlay), shared=shared)
+    ctx = Context(disk.with_overlay(overlay), env=_environment(), shared=shared)
     by_file: dict[str, list[Diagnostic]] = {m: [] for m in manifests}
     for d in run_checks(ctx, manifests, options, per_file_only=per_file_only):
         by_file.setdefault(d.file, []).append(d)
     texts = {f: ctx.manifest(f).text or "" for f in by_file}
     return Snapshot(generation, by_file, texts, versions, ctx)
+
+
+_ENV: dict[str, str] | None = None
+
+
+def _environment() -> dict[str, str]:
+    """The server's environment (CARGO_HOME, HOME), read once: copying os.environ on every
+    keystroke is a measurable part of a small workspace's analysis."""
+    global _ENV
+    if _ENV is None:
+        import os
+
+        _ENV = dict(os.environ)
+    return _ENV
 
 
 def is_manifest(path: str) -> bool:
