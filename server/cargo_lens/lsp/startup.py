@@ -79,7 +79,6 @@ class StartUp:
         self.encoding = "utf-16"
         self.init_options: Any = None
         self.initialize_id: Any = None
-        self.initialized = False
         self.config_pending = False
         self.options: Options | None = None  # known once settings are
         self.snapshot: Snapshot | None = None
@@ -214,8 +213,7 @@ class StartUp:
                 return True
             return False
         if method == "initialized":
-            self.initialized = True
-            if wire._get(self.capabilities, "workspace", "configuration"):
+            if wire.capability(self.capabilities, "workspace", "configuration"):
                 self.config_pending = True
                 self._send({"jsonrpc": "2.0", "id": CONFIGURATION_ID, "method": "workspace/configuration",
                             "params": {"items": [{"section": "cargoLens"}]}})
@@ -322,10 +320,10 @@ class StartUp:
             self.h.published_versions[path] = version
 
     def _pulls_diagnostics(self) -> bool:
-        return wire._get(self.capabilities, "textDocument", "diagnostic") is not None
+        return wire.capability(self.capabilities, "textDocument", "diagnostic") is not None
 
     def _items(self, snap: Snapshot, path: str) -> list[dict]:
-        related = bool(wire._get(self.capabilities, "textDocument", "publishDiagnostics", "relatedInformation"))
+        related = bool(wire.capability(self.capabilities, "textDocument", "publishDiagnostics", "relatedInformation"))
         return [wire.diagnostic_json(d, snap.index, self.encoding, related, self.docs.uri_of)
                 for d in snap.diagnostics.get(path, [])]
 

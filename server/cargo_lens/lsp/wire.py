@@ -105,7 +105,8 @@ _CAPABILITIES = {
 }
 
 
-def _get(node: Any, *path: str) -> Any:
+def capability(node: Any, *path: str) -> Any:
+    """The value at ``path`` in client-capabilities JSON, or None."""
     for key in path:
         if not isinstance(node, dict):
             return None
@@ -115,7 +116,7 @@ def _get(node: Any, *path: str) -> Any:
 
 def position_encoding(client_capabilities: dict) -> str:
     """The client's first encoding that we support, else UTF-16 (pygls' choice, and LSP's default)."""
-    for enc in _get(client_capabilities, "general", "positionEncodings") or ():
+    for enc in capability(client_capabilities, "general", "positionEncodings") or ():
         if enc in ENCODINGS:
             return enc
     return "utf-16"
@@ -124,7 +125,7 @@ def position_encoding(client_capabilities: dict) -> str:
 def initialize_result(client_capabilities: dict) -> dict:
     sync: dict[str, Any] = {"change": 2, "openClose": True, "save": True}
     for cap, key in (("willSave", "willSave"), ("willSaveWaitUntil", "willSaveWaitUntil")):
-        if _get(client_capabilities, "textDocument", "synchronization", cap) is not None:
+        if capability(client_capabilities, "textDocument", "synchronization", cap) is not None:
             sync[key] = False  # pygls: "the client can" and "we registered it" -> we did not
     caps = {**_CAPABILITIES, "positionEncoding": position_encoding(client_capabilities), "textDocumentSync": sync}
     return {"capabilities": caps, "serverInfo": {"name": "cargo-lens", "version": __version__}}
